@@ -5,7 +5,7 @@
 /// operations on internal-only entities), so each entry is a sorted list of
 /// disjoint closed ranges.
 public struct VersionVector: Hashable, Sendable {
-    public private(set) var ranges: [ReplicaID: [ClosedRange<UInt64>]] = [:]
+    public internal(set) var ranges: [ReplicaID: [ClosedRange<UInt64>]] = [:]
 
     public init() {}
 

@@ -1,0 +1,128 @@
+/// The entity tree with the replicated move operation of Kleppmann et al.
+/// ("A highly-available move operation for replicated trees", 2021).
+///
+/// Every create and move is kept in a log sorted by stamp. The tree is the
+/// result of applying that log in order, where a move that would make a node
+/// its own ancestor, or that names a node or parent that does not exist at
+/// that point, is skipped. An operation arriving out of order undoes the later
+/// log entries, applies itself and redoes them, so every replica computes the
+/// same tree from the same set of operations, with no cycle and no lost node.
+struct MoveTree: Hashable, Sendable {
+    struct Node: Hashable, Sendable {
+        var parent: EntityID?
+        var position: Position
+    }
+
+    struct LogEntry: Hashable, Sendable {
+        let stamp: OperationStamp
+        let entity: EntityID
+        let parent: EntityID?
+        let position: Position
+        let isCreate: Bool
+        /// The entity's place before this entry; nil when it did not exist.
+        var before: Node? = nil
+        var applied = false
+    }
+
+    private(set) var nodes: [EntityID: Node] = [:]
+    private(set) var children: [EntityID: Set<EntityID>] = [:]
+    private(set) var roots: Set<EntityID> = []
+    private(set) var log: [LogEntry] = []
+
+    /// Entries that had to be undone and redone, for diagnostics and benchmarks.
+    /// Not part of equality: it depends on arrival order, the tree does not.
+    private(set) var redoCount = 0
+
+    static func == (lhs: MoveTree, rhs: MoveTree) -> Bool { lhs.nodes == rhs.nodes && lhs.log == rhs.log }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(nodes)
+        hasher.combine(log)
+    }
+
+    mutating func record(stamp: OperationStamp, entity: EntityID, parent: EntityID?, position: Position, isCreate: Bool) {
+        var entry = LogEntry(stamp: stamp, entity: entity, parent: parent, position: position, isCreate: isCreate)
+        guard let last = log.last, last.stamp > stamp else {
+            perform(&entry)
+            log.append(entry)
+            return
+        }
+        // Out of order: undo everything later, insert, redo.
+        var low = 0, high = log.count
+        while low < high {
+            let mid = (low + high) / 2
+            if log[mid].stamp < stamp { low = mid + 1 } else { high = mid }
+        }
+        if low < log.count, log[low].stamp == stamp { return }
+        for index in stride(from: log.count - 1, through: low, by: -1) { undo(log[index]) }
+        log.insert(entry, at: low)
+        for index in low..<log.count {
+            var redo = log[index]
+            perform(&redo)
+            log[index] = redo
+        }
+        redoCount += log.count - low - 1
+    }
+
+    func node(_ id: EntityID) -> Node? { nodes[id] }
+
+    /// Whether `ancestor` is `node` or lies on the path from `node` to its root.
+    func isAncestor(_ ancestor: EntityID, of node: EntityID) -> Bool {
+        var current: EntityID? = node
+        var steps = 0
+        while let id = current {
+            if id == ancestor { return true }
+            current = nodes[id]?.parent
+            steps += 1
+            if steps > nodes.count { return true } // unreachable: the tree has no cycle
+        }
+        return false
+    }
+
+    private mutating func perform(_ entry: inout LogEntry) {
+        entry.before = nodes[entry.entity]
+        entry.applied = false
+        if entry.isCreate {
+            guard entry.before == nil else { return }
+        } else {
+            guard entry.before != nil else { return }
+        }
+        if let parent = entry.parent {
+            guard nodes[parent] != nil, !isAncestor(entry.entity, of: parent) else { return }
+        } else if !entry.isCreate {
+            return
+        }
+        place(entry.entity, Node(parent: entry.parent, position: entry.position))
+        entry.applied = true
+    }
+
+    private mutating func undo(_ entry: LogEntry) {
+        guard entry.applied else { return }
+        if let before = entry.before {
+            place(entry.entity, before)
+        } else {
+            detach(entry.entity)
+            nodes[entry.entity] = nil
+        }
+    }
+
+    private mutating func place(_ entity: EntityID, _ node: Node) {
+        detach(entity)
+        nodes[entity] = node
+        if let parent = node.parent {
+            children[parent, default: []].insert(entity)
+        } else {
+            roots.insert(entity)
+        }
+    }
+
+    private mutating func detach(_ entity: EntityID) {
+        guard let old = nodes[entity] else { return }
+        if let parent = old.parent {
+            children[parent]?.remove(entity)
+            if children[parent]?.isEmpty == true { children[parent] = nil }
+        } else {
+            roots.remove(entity)
+        }
+    }
+}

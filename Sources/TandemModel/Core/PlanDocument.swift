@@ -1,0 +1,121 @@
+/// The replicated state of one plan: every entity, its fields, sets and place
+/// in the tree, built from operations.
+///
+/// `apply(_:)` is idempotent and commutative: any causally consistent order of
+/// the same operations, with any duplicates, yields an equal document. An
+/// operation naming an entity this replica has not seen created yet is held
+/// until that entity arrives, never applied half-way and never a crash.
+///
+/// The document keeps state, not the operation log: history and conflict
+/// queries run over the log, which the store (or a test) keeps beside it.
+public struct PlanDocument: Hashable, Sendable {
+    public internal(set) var entities: [EntityID: EntityState] = [:]
+    var tree = MoveTree()
+    /// Operations applied, per origin replica.
+    public internal(set) var version = VersionVector()
+    /// The greatest clock reading applied, so a replica's clock can resume past it.
+    public internal(set) var latestTime = HybridTimestamp.zero
+    /// Operations waiting for the entity they name to be created.
+    var waiting: [EntityID: [Operation]] = [:]
+    var waitingIDs: Set<OperationID> = []
+
+    public init() {}
+
+    /// What `apply(_:)` did with an operation.
+    public enum ApplyOutcome: Hashable, Sendable {
+        case applied
+        /// Already applied or already waiting; nothing changed.
+        case duplicate
+        /// Held until `missing` is created; applied automatically then.
+        case waiting(missing: EntityID)
+    }
+
+    @discardableResult
+    public mutating func apply(_ operation: Operation) -> ApplyOutcome {
+        if version.contains(operation.id) || waitingIDs.contains(operation.id) { return .duplicate }
+        if let missing = missingDependency(of: operation) {
+            waiting[missing, default: []].append(operation)
+            waitingIDs.insert(operation.id)
+            return .waiting(missing: missing)
+        }
+        perform(operation)
+        if case .create = operation.action { releaseWaiters(of: EntityID(operation.id)) }
+        return .applied
+    }
+
+    /// Operations held for a missing entity, oldest stamp first.
+    public var waitingOperations: [Operation] {
+        waiting.values.joined().sorted { $0.stamp < $1.stamp }
+    }
+
+    /// The entity an operation needs before it can apply, if this replica lacks it.
+    public func missingDependency(of operation: Operation) -> EntityID? {
+        switch operation.action {
+        case .create(_, let parent, _):
+            if let parent, entities[parent] == nil { return parent }
+            return nil
+        case .move(let entity, let parent, _):
+            if entities[entity] == nil { return entity }
+            if entities[parent] == nil { return parent }
+            return nil
+        case .set(let entity, _, _, _), .delete(let entity), .restore(let entity),
+             .addToSet(let entity, _, _), .removeFromSet(let entity, _, _, _):
+            return entities[entity] == nil ? entity : nil
+        }
+    }
+
+    private mutating func releaseWaiters(of created: EntityID) {
+        var ready = [created]
+        while let id = ready.popLast() {
+            guard let held = waiting.removeValue(forKey: id) else { continue }
+            for operation in held {
+                waitingIDs.remove(operation.id)
+                if case .waiting = apply(operation) { continue }
+                if case .create = operation.action { ready.append(EntityID(operation.id)) }
+            }
+        }
+    }
+
+    private mutating func perform(_ operation: Operation) {
+        version.insert(operation.id)
+        if operation.time > latestTime { latestTime = operation.time }
+        let stamp = operation.stamp
+        switch operation.action {
+        case .create(let kind, let parent, let position):
+            let id = EntityID(operation.id)
+            entities[id] = EntityState(id: id, kind: kind, created: stamp, creator: operation.author)
+            tree.record(stamp: stamp, entity: id, parent: parent, position: position, isCreate: true)
+
+        case .set(let entity, let field, let value, _):
+            let register = FieldRegister(value: value, stamp: stamp, operation: operation.id, author: operation.author)
+            entities[entity]?.write(field, register)
+
+        case .delete(let entity), .restore(let entity):
+            let deleted: Bool = if case .delete = operation.action { true } else { false }
+            let register = FieldRegister(value: .bool(deleted), stamp: stamp, operation: operation.id, author: operation.author)
+            entities[entity]?.writeDeletion(register)
+
+        case .move(let entity, let parent, let position):
+            tree.record(stamp: stamp, entity: entity, parent: parent, position: position, isCreate: false)
+
+        case .addToSet(let entity, let field, let element):
+            entities[entity]?.sets[field, default: AddWinsSet()].add(element, tag: operation.id)
+
+        case .removeFromSet(let entity, let field, let element, let observed):
+            entities[entity]?.sets[field, default: AddWinsSet()].remove(element, tags: observed)
+        }
+    }
+}
+
+extension EntityState {
+    @inline(__always)
+    mutating func write(_ field: String, _ register: FieldRegister) {
+        if let current = fields[field], current.stamp > register.stamp { return }
+        fields[field] = register
+    }
+
+    mutating func writeDeletion(_ register: FieldRegister) {
+        if let current = deletion, current.stamp > register.stamp { return }
+        deletion = register
+    }
+}
