@@ -1,0 +1,1 @@
+// The store is built in its own files.
