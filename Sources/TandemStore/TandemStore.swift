@@ -1,1 +1,0 @@
-// The store is built in its own files.
