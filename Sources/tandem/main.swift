@@ -1,1 +1,4 @@
+import Foundation
 import TandemCLI
+
+exit(TandemCLI.main())
