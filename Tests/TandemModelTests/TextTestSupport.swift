@@ -1,0 +1,129 @@
+import Foundation
+@testable import TandemModel
+
+/// SplitMix64: a tiny, fast, seedable generator, so every random case can be
+/// replayed from its seed.
+struct TextSplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &self) }
+    mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
+}
+
+/// A few scalars, sometimes outside ASCII (accents, combining marks, emoji),
+/// so positions are checked to count Unicode scalars.
+func textRandomString(length: Int, using random: inout TextSplitMix64) -> String {
+    let alphabet: [Unicode.Scalar] = ["a", "b", "c", "d", "e", " ", "é", "\u{301}", "ß", "😀", "中", "\n"]
+    var scalars = String.UnicodeScalarView()
+    for _ in 0..<length { scalars.append(alphabet[random.below(alphabet.count)]) }
+    return String(scalars)
+}
+
+/// Scalar-exact comparison; `String ==` would equate canonically equivalent texts.
+func textScalars(_ string: String) -> [UInt32] { string.unicodeScalars.map(\.value) }
+
+/// The plain-`String` model of a text, edited by scalar positions.
+struct TextModelString {
+    var scalars: [Unicode.Scalar] = []
+
+    mutating func insert(_ string: String, at position: Int) {
+        scalars.insert(contentsOf: string.unicodeScalars, at: position)
+    }
+
+    mutating func delete(_ range: Range<Int>) { scalars.removeSubrange(range) }
+
+    var string: String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+}
+
+/// An editing trace from Joseph Gentle's editing-traces (CC BY 4.0).
+struct TextTrace {
+    var startContent: String
+    var endContent: String
+    /// (position, deleted count, inserted text), positions in code points.
+    var patches: [(position: Int, deleted: Int, inserted: String)]
+
+    /// Where the traces live: `TANDEM_TRACES`, else `shared/traces` beside
+    /// the repository root (found from this file's path).
+    static func url(named name: String, filePath: String = #filePath) -> URL {
+        if let directory = ProcessInfo.processInfo.environment["TANDEM_TRACES"], !directory.isEmpty {
+            return URL(fileURLWithPath: directory).appendingPathComponent(name)
+        }
+        return URL(fileURLWithPath: filePath)
+            .deletingLastPathComponent()  // TandemModelTests
+            .deletingLastPathComponent()  // Tests
+            .deletingLastPathComponent()  // repository root
+            .deletingLastPathComponent()  // its parent, which holds shared/
+            .appendingPathComponent("shared/traces/\(name)")
+    }
+
+    enum LoadError: Error, CustomStringConvertible {
+        case missing(String)
+        case unreadable(String)
+        var description: String {
+            switch self {
+            case .missing(let message), .unreadable(let message): message
+            }
+        }
+    }
+
+    /// Gunzips with `/bin/gzip -dc` (Foundation cannot inflate on Linux)
+    /// and parses the JSON.
+    static func load(named name: String) throws -> TextTrace {
+        let url = url(named: name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw LoadError.missing(
+                "trace \(name) not found at \(url.path); put the editing traces in shared/traces beside the repository or set TANDEM_TRACES"
+            )
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc", url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw LoadError.unreadable("gzip failed on \(url.path)") }
+        guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let start = json["startContent"] as? String, let end = json["endContent"] as? String,
+              let txns = json["txns"] as? [[String: Any]] else {
+            throw LoadError.unreadable("\(url.path) is not an editing trace")
+        }
+        var patches: [(Int, Int, String)] = []
+        for txn in txns {
+            for case let patch as [Any] in txn["patches"] as? [Any] ?? [] {
+                guard patch.count == 3, let position = patch[0] as? Int, let deleted = patch[1] as? Int,
+                      let inserted = patch[2] as? String else {
+                    throw LoadError.unreadable("bad patch \(patch) in \(url.path)")
+                }
+                patches.append((position, deleted, inserted))
+            }
+        }
+        return TextTrace(startContent: start, endContent: end, patches: patches)
+    }
+
+    /// Replays the trace into a fresh sequence as one replica's local edits.
+    func replay(by replica: ReplicaID = ReplicaID(1)) -> TextSequence {
+        var text = TextSequence()
+        if !startContent.isEmpty { text.insert(startContent, at: 0, by: replica) }
+        for patch in patches {
+            if patch.deleted > 0 { text.delete(range: patch.position..<(patch.position + patch.deleted)) }
+            if !patch.inserted.isEmpty { text.insert(patch.inserted, at: patch.position, by: replica) }
+        }
+        return text
+    }
+}
