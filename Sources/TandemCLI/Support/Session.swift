@@ -11,7 +11,9 @@ struct Session {
     init(_ options: GlobalOptions) throws {
         self.options = options
         self.context = CLIContext.current
-        self.store = try ReplicaStore(at: options.storeDirectory)
+        // Tests lower the snapshot threshold so that crash tests cross snapshot refreshes.
+        let threshold = context.environment["TANDEM_SNAPSHOT_THRESHOLD"].flatMap { Int($0) }.map { max(1, $0) } ?? 1000
+        self.store = try ReplicaStore(at: options.storeDirectory, snapshotThreshold: threshold)
     }
 
     var output: any CLIOutput { context.output }
