@@ -50,9 +50,7 @@ public final class ReplicaStore {
         at directory: String, replicaID: ReplicaID = .random(),
         busyTimeoutMilliseconds: Int32 = 5000, snapshotThreshold: Int = 1000
     ) throws(StoreError) -> ReplicaStore {
-        if mkdir(directory, 0o755) != 0, errno != EEXIST {
-            throw StoreError(.io, "cannot create the store directory \(directory): \(String(cString: strerror(errno)))")
-        }
+        try makeDirectories(directory)
         let db = try SQLiteDatabase(path: databasePath(in: directory), create: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try configure(db)
         try db.transaction { () throws(StoreError) in
@@ -95,6 +93,17 @@ public final class ReplicaStore {
         self.directory = directory
         self.replicaID = replicaID
         self.snapshotThreshold = snapshotThreshold
+    }
+
+    /// `mkdir -p`: creates the directory and any missing parents.
+    private static func makeDirectories(_ path: String) throws(StoreError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0, errno != EEXIST {
+                throw StoreError(.io, "cannot create the store directory \(current): \(String(cString: strerror(errno)))")
+            }
+        }
     }
 
     private static func configure(_ db: SQLiteDatabase) throws(StoreError) {
