@@ -35,6 +35,14 @@ struct TextReplicaLog: Hashable {
 
     init(id: ReplicaID) { self.id = id }
 
+    /// A log rebuilt from an encoding; the caller has validated that the
+    /// spans are sorted and apart and that the records tile them.
+    init(id: ReplicaID, spans: [Span], records: [Record]) {
+        self.id = id
+        self.spans = spans
+        self.records = records
+    }
+
     /// The highest sequence known, 0 when none.
     var highest: UInt64 { spans.last.map { $0.end - 1 } ?? 0 }
 

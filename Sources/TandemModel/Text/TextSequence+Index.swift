@@ -123,3 +123,24 @@ extension TextSequence {
         leafCounts = TextLeafCounts(order.map { leaves[Int($0)].visible })
     }
 }
+
+extension TextSequence {
+    /// Lays decoded runs into leaves filled to three quarters, leaving room
+    /// for edits before the first splits. The logs must hold the characters.
+    mutating func fill(with runs: [TextRun]) {
+        let perLeaf = TextLeaf.maxRuns * 3 / 4
+        leaves = []
+        var start = 0
+        repeat {
+            let slice = runs[start..<min(start + perLeaf, runs.count)]
+            let leaf = leaves.count
+            leaves.append(TextLeaf(runs: Array(slice), visible: slice.reduce(0) { $0 + $1.visibleLength }))
+            for run in slice { logs[Int(run.replica)].setLeaf(leaf, for: run.sequence..<run.end) }
+            start += perLeaf
+        } while start < runs.count
+        order = (0..<leaves.count).map { UInt32($0) }
+        rankOfLeaf = order
+        leafCounts = TextLeafCounts(leaves.map(\.visible))
+        count = leaves.reduce(0) { $0 + $1.visible }
+    }
+}
