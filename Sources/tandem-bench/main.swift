@@ -1,1 +1,8 @@
-print("bench")
+// Benchmarks that print figures. Run in release: `swift run -c release tandem-bench [model] [--runs N]`.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? 3
+let selected = Set(arguments.filter { !$0.hasPrefix("--") && Int($0) == nil })
+let all = selected.isEmpty
+
+if all || selected.contains("model") { runModelBenchmark(runs: runs) }
+if all || selected.contains("cli") { runCLIBenchmark(runs: 15) }

@@ -10,6 +10,11 @@ public struct EntityID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     public static func < (lhs: EntityID, rhs: EntityID) -> Bool { lhs.origin < rhs.origin }
 
+    /// One combine instead of two: entity lookups are the hottest path of a merge.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(origin.replica.rawValue &+ origin.counter &* 0x9E37_79B9_7F4A_7C15)
+    }
+
     /// The full 32-hex-digit form.
     public var description: String {
         let (high, low) = Self.scramble(origin.replica.rawValue, origin.counter)

@@ -25,7 +25,9 @@ struct MoveTree: Hashable, Sendable {
     }
 
     private(set) var nodes: [EntityID: Node] = [:]
-    private(set) var children: [EntityID: Set<EntityID>] = [:]
+    /// Children of each parent, kept sorted by (position, id): sibling order
+    /// is read far more often than it changes.
+    private(set) var children: [EntityID: [EntityID]] = [:]
     private(set) var roots: Set<EntityID> = []
     private(set) var log: [LogEntry] = []
 
@@ -110,7 +112,8 @@ struct MoveTree: Hashable, Sendable {
         detach(entity)
         nodes[entity] = node
         if let parent = node.parent {
-            children[parent, default: []].insert(entity)
+            let index = siblingIndex(of: entity, at: node.position, in: children[parent] ?? [])
+            children[parent, default: []].insert(entity, at: index)
         } else {
             roots.insert(entity)
         }
@@ -119,10 +122,27 @@ struct MoveTree: Hashable, Sendable {
     private mutating func detach(_ entity: EntityID) {
         guard let old = nodes[entity] else { return }
         if let parent = old.parent {
-            children[parent]?.remove(entity)
+            let index = siblingIndex(of: entity, at: old.position, in: children[parent] ?? [])
+            children[parent]?.remove(at: index)
             if children[parent]?.isEmpty == true { children[parent] = nil }
         } else {
             roots.remove(entity)
         }
+    }
+
+    /// Where `entity` at `position` sits (or would sit) in a sorted sibling list.
+    private func siblingIndex(of entity: EntityID, at position: Position, in siblings: [EntityID]) -> Int {
+        // Appends are the common case: check the end first.
+        if let last = siblings.last, let lastNode = nodes[last], (lastNode.position, last) < (position, entity) {
+            return siblings.count
+        }
+        var low = 0, high = siblings.count
+        while low < high {
+            let mid = (low + high) / 2
+            let other = siblings[mid]
+            let otherPosition = nodes[other]!.position
+            if (otherPosition, other) < (position, entity) { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }

@@ -12,8 +12,11 @@ extension PlanDocument {
 
     /// Children in sibling order (position, then id), deleted ones included.
     public func allChildren(of id: EntityID) -> [EntityID] {
-        sortSiblings(tree.children[id] ?? [])
+        tree.children[id] ?? []
     }
+
+    /// The last child in sibling order, deleted or not.
+    public func lastChild(of id: EntityID) -> EntityID? { tree.children[id]?.last }
 
     /// Children in sibling order that are not deleted.
     public func children(of id: EntityID) -> [EntityID] {

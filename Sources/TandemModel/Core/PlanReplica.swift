@@ -92,6 +92,12 @@ public struct PlanReplica: Sendable {
 
     /// A position after `sibling` (or at the end / start) among `parent`'s children.
     func newPosition(under parent: EntityID?, after sibling: EntityID?, atStart: Bool, excluding moving: EntityID?) -> Position {
+        if sibling == nil, !atStart, let parent {
+            // Appending: only the last sibling matters (the common case, kept O(1)).
+            var last = document.lastChild(of: parent)
+            if last == moving, let moving { last = document.allChildren(of: parent).last { $0 != moving } }
+            return Position.between(last.flatMap { document.position(of: $0) }, nil)
+        }
         let siblings = (parent.map { document.allChildren(of: $0) } ?? document.roots).filter { $0 != moving }
         let positions = siblings.compactMap { document.position(of: $0) }
         if atStart { return Position.between(nil, positions.first) }

@@ -23,13 +23,18 @@ public struct VersionVector: Hashable, Sendable {
     /// Records `id`; returns `false` when it was already there.
     @discardableResult
     public mutating func insert(_ id: OperationID) -> Bool {
-        var list = ranges[id.replica, default: []]
-        let c = id.counter
+        // Mutate the list in place: copying it out and back would copy the array on every insert.
+        Self.insert(id.counter, into: &ranges[id.replica, default: []])
+    }
+
+    private static func insert(_ c: UInt64, into list: inout [ClosedRange<UInt64>]) -> Bool {
         // Fast path: the next counter of the last range.
-        if let last = list.last, last.upperBound &+ 1 == c {
-            list[list.count - 1] = last.lowerBound...c
-            ranges[id.replica] = list
-            return true
+        if let last = list.last {
+            if last.upperBound &+ 1 == c {
+                list[list.count - 1] = last.lowerBound...c
+                return true
+            }
+            if last.contains(c) { return false }
         }
         var low = 0, high = list.count
         while low < high {
@@ -50,7 +55,6 @@ public struct VersionVector: Hashable, Sendable {
         case (false, false):
             list.insert(c...c, at: low)
         }
-        ranges[id.replica] = list
         return true
     }
 

@@ -1,0 +1,89 @@
+import TandemModel
+
+/// Applies 1,000,000 field writes from 10 replicas to one plan document and
+/// reports time (median of `runs`) and resident memory afterwards.
+///
+/// Operations are generated in chunks outside the timed region, so the figure
+/// is the cost of merging, not of making test data; only one chunk is alive
+/// at a time, so the memory figure is the document's, not the input's.
+func runModelBenchmark(runs: Int, operations: Int = 1_000_000, replicas: Int = 10, entities: Int = 10_000) {
+    print("model: \(operations) field writes from \(replicas) replicas onto \(entities) tasks, \(runs) runs")
+    let fields = ["title", "status", "due", "estimate", "owner", "notes"]
+    let baseline = residentMegabytes()
+    var times: [Double] = []
+    var outcome = ""
+    for run in 0..<runs {
+        var author = PlanReplica(replicaID: ReplicaID(1), wallClock: { 1_767_225_600_000 })
+        let plan = author.create(.plan, under: nil)
+        let phase = author.create(.phase, under: plan)
+        var tasks: [EntityID] = []
+        tasks.reserveCapacity(entities)
+        for _ in 0..<entities { tasks.append(author.create(.task, under: phase)) }
+        let setup = author.takeOutbox()
+
+        var document = PlanDocument()
+        let setupStart = ContinuousClock.now
+        for op in setup { document.apply(op) }
+        let setupTime = ContinuousClock.now - setupStart
+
+        var writers = (0..<replicas).map { index in
+            PlanReplica(replicaID: ReplicaID(UInt64(index + 2) &* 0x9E37_79B9_7F4A_7C15), wallClock: { 1_767_225_600_000 + UInt64(index) })
+        }
+        var counters = [UInt64](repeating: 1, count: replicas)
+        var random = BenchRandom(seed: UInt64(run) + 1)
+        var elapsed = Duration.zero
+        let chunk = 10_000
+        var made = 0
+        while made < operations {
+            // Round-robin batches of 1,000 per replica, like interleaved sync batches.
+            var batch: [Operation] = []
+            batch.reserveCapacity(chunk)
+            while batch.count < chunk && made + batch.count < operations {
+                let writer = (made + batch.count) / 1_000 % replicas
+                for _ in 0..<min(1_000, chunk - batch.count, operations - made - batch.count) {
+                    let entity = tasks[Int(random.next() % UInt64(entities))]
+                    let field = fields[Int(random.next() % UInt64(fields.count))]
+                    let value: Value = random.next() & 1 == 0 ? .int(Int64(random.next() % 1000)) : .string("v\(random.next() % 100)")
+                    let id = OperationID(replica: writers[writer].replicaID, counter: counters[writer])
+                    counters[writer] += 1
+                    batch.append(Operation(id: id, time: HybridTimestamp(milliseconds: 1_767_225_600_000 + UInt64(made + batch.count)), author: nil,
+                                           action: .set(entity: entity, field: field, value: value, previous: nil)))
+                }
+            }
+            let start = ContinuousClock.now
+            for op in batch { document.apply(op) }
+            elapsed += ContinuousClock.now - start
+            made += batch.count
+        }
+        _ = writers.count
+        writers.removeAll()
+        times.append(elapsed.seconds)
+        outcome = "setup (\(setup.count) creates) \(format(setupTime.seconds * 1000)) ms; document holds \(document.operationCount) operations, \(document.entities.count) entities"
+    }
+    let median = times.sorted()[times.count / 2]
+    print("  apply \(operations) writes: median \(format(median * 1000)) ms (\(format(Double(operations) / median / 1e6)) M ops/s); runs: \(times.map { format($0 * 1000) }.joined(separator: ", ")) ms")
+    print("  \(outcome)")
+    print("  resident memory after: \(format(residentMegabytes())) MB (process baseline before: \(format(baseline)) MB)")
+    print("  targets: under 1,000 ms and under 200 MB")
+}
+
+struct BenchRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+func format(_ value: Double) -> String {
+    let rounded = (value * 10).rounded() / 10
+    return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+}
