@@ -74,10 +74,12 @@ extension TextSequence {
         encodeRunColumns(runs, replicaCount: table.ids.count, into: &writer)
 
         let order = TextOrderIndex(runs: runs, replicaCount: table.ids.count)
-        for (index, log) in logs.enumerated() {
-            writer.varint(log.records.count)
-            for record in log.records { writer.varint(record.length) }
-            for record in log.records {
+        for index in table.ids.indices {
+            // Replicas known only from pending deletions have no records.
+            let records = index < logs.count ? logs[index].records : []
+            writer.varint(records.count)
+            for record in records { writer.varint(record.length) }
+            for record in records {
                 let left = originMode(record.left, of: (index, record.first), offset: -1, order: order)
                 let right = originMode(record.right, of: (index, record.end - 1), offset: 1, order: order)
                 writer.byte(left.rawValue + 3 * right.rawValue)
