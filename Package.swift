@@ -22,16 +22,19 @@ let package = Package(
         .target(name: "TandemModel"),
         // The replica store: operation log, pending uploads, cursors, snapshots, in SQLite.
         .target(name: "TandemStore", dependencies: ["TandemModel", "CSQLite"]),
+        // Schedule, follow-ups, reports and analytics: pure functions of plan state.
+        .target(name: "TandemReports", dependencies: ["TandemModel"]),
         // The `tandem` command tree (a library, so tests drive it in-process).
         .target(name: "TandemCLI", dependencies: [
-            "TandemModel", "TandemStore",
+            "TandemModel", "TandemStore", "TandemReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
-        .executableTarget(name: "tandem-bench", dependencies: ["TandemModel", "TandemStore", "CZlib"]),
+        .executableTarget(name: "tandem-bench", dependencies: ["TandemModel", "TandemStore", "TandemReports", "CZlib"]),
 
         .testTarget(name: "TandemModelTests", dependencies: ["TandemModel"]),
         .testTarget(name: "TandemStoreTests", dependencies: ["TandemStore", "TandemModel"]),
         .testTarget(name: "TandemCLITests", dependencies: ["TandemCLI", "TandemStore", "TandemModel"]),
+        .testTarget(name: "TandemReportsTests", dependencies: ["TandemReports", "TandemModel"]),
     ]
 )

@@ -98,22 +98,38 @@ struct TextTrace {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw LoadError.unreadable("gzip failed on \(url.path)") }
-        guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let start = json["startContent"] as? String, let end = json["endContent"] as? String,
-              let txns = json["txns"] as? [[String: Any]] else {
-            throw LoadError.unreadable("\(url.path) is not an editing trace")
+        // Decodable rather than JSONSerialization, which peaks near 1 GB here.
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            throw LoadError.unreadable("\(url.path) is not an editing trace: \(error)")
         }
-        var patches: [(Int, Int, String)] = []
-        for txn in txns {
-            for case let patch as [Any] in txn["patches"] as? [Any] ?? [] {
-                guard patch.count == 3, let position = patch[0] as? Int, let deleted = patch[1] as? Int,
-                      let inserted = patch[2] as? String else {
-                    throw LoadError.unreadable("bad patch \(patch) in \(url.path)")
-                }
-                patches.append((position, deleted, inserted))
-            }
+        let patches = file.txns.flatMap { $0.patches.map { ($0.position, $0.deleted, $0.inserted) } }
+        return TextTrace(startContent: file.startContent, endContent: file.endContent, patches: patches)
+    }
+
+    private struct Patch: Decodable {
+        var position: Int
+        var deleted: Int
+        var inserted: String
+
+        init(from decoder: any Decoder) throws {
+            var fields = try decoder.unkeyedContainer()
+            position = try fields.decode(Int.self)
+            deleted = try fields.decode(Int.self)
+            inserted = try fields.decode(String.self)
         }
-        return TextTrace(startContent: start, endContent: end, patches: patches)
+    }
+
+    private struct Transaction: Decodable {
+        var patches: [Patch]
+    }
+
+    private struct File: Decodable {
+        var startContent: String
+        var endContent: String
+        var txns: [Transaction]
     }
 
     /// Replays the trace into a fresh sequence as one replica's local edits.

@@ -10,6 +10,7 @@ Prints one JSON object on stdout:
                       which drops the content of deleted text
   update_bytes_no_gc  the same with Doc(skip_gc=True), which keeps deleted text
                       (what Tandem's encoding keeps, for time travel)
+  *_zlib              those updates compressed with zlib level 6
   ok                  whether the final text equals the trace's endContent
 
 The trace (automerge-paper, from Joseph Gentle's editing-traces, originally
@@ -28,6 +29,7 @@ import json
 import statistics
 import sys
 import time
+import zlib
 
 try:
     import pycrdt
@@ -64,17 +66,19 @@ def main():
         doc, text, elapsed = replay(patches, skip_gc=False)
         times.append(elapsed)
     ok = str(text) == trace["endContent"]
-    update_bytes = len(doc.get_update())
+    update = doc.get_update()
     doc_no_gc, _, _ = replay(patches, skip_gc=True)
-    update_bytes_no_gc = len(doc_no_gc.get_update())
+    update_no_gc = doc_no_gc.get_update()
 
     print(json.dumps({
         "peer": "pycrdt " + getattr(pycrdt, "__version__", "?"),
         "runs": runs,
         "time_median_s": statistics.median(times),
         "times_s": times,
-        "update_bytes": update_bytes,
-        "update_bytes_no_gc": update_bytes_no_gc,
+        "update_bytes": len(update),
+        "update_bytes_no_gc": len(update_no_gc),
+        "update_bytes_zlib": len(zlib.compress(update, 6)),
+        "update_bytes_no_gc_zlib": len(zlib.compress(update_no_gc, 6)),
         "ok": ok,
     }))
 
