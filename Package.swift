@@ -9,9 +9,18 @@ let package = Package(
         .library(name: "TandemStore", targets: ["TandemStore"]),
         .executable(name: "tandem", targets: ["tandem"]),
         .executable(name: "tandem-bench", targets: ["tandem-bench"]),
+        .executable(name: "tandemd", targets: ["tandemd"]),
+        .library(name: "TandemWire", targets: ["TandemWire"]),
+        .library(name: "TandemServer", targets: ["TandemServer"]),
+        .library(name: "TandemSync", targets: ["TandemSync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Sync (TandemWire, TandemServer, TandemSync, tandemd).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries, linked directly: no extra package to build.
@@ -30,11 +39,53 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
+
+        // Sync: the wire codec (frames, messages, compact batches, bounded zlib).
+        .target(name: "TandemWire", dependencies: [
+            "TandemModel", "CZlib",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The sync server as a Service over NIO, with its SQLite server store.
+        .target(name: "TandemServer", dependencies: [
+            "TandemModel", "TandemWire", "CSQLite",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The client sync engine: push pending, pull new, watch, reconnect.
+        .target(name: "TandemSync", dependencies: [
+            "TandemModel", "TandemWire", "TandemStore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "tandemd", dependencies: [
+            "TandemServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "tandem-bench", dependencies: ["TandemModel", "TandemStore", "TandemReports", "CZlib"]),
 
         .testTarget(name: "TandemModelTests", dependencies: ["TandemModel"]),
         .testTarget(name: "TandemStoreTests", dependencies: ["TandemStore", "TandemModel"]),
         .testTarget(name: "TandemCLITests", dependencies: ["TandemCLI", "TandemStore", "TandemModel"]),
         .testTarget(name: "TandemReportsTests", dependencies: ["TandemReports", "TandemModel"]),
+        .testTarget(name: "TandemWireTests", dependencies: [
+            "TandemWire", "TandemModel",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOTestUtils", package: "swift-nio"),
+        ]),
+        .testTarget(name: "TandemSyncTests", dependencies: [
+            "TandemSync", "TandemServer", "TandemWire", "TandemStore", "TandemModel",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -1,0 +1,91 @@
+import TandemModel
+import TandemWire
+
+/// The checks every pushed operation passes before it is stored.
+///
+/// A value type over the plan's current document: it remembers the entities
+/// created earlier in the same batch, so a batch may create an entity and
+/// edit it. Refusals are per operation; the rest of the batch goes on.
+/// Roles (which member may change what) plug in through `policy`.
+struct OperationValidator {
+    let document: PlanDocument
+    let member: EntityID
+    let replica: ReplicaID
+    let limits: WireLimits
+    let nowMilliseconds: UInt64
+    let maximumDriftMilliseconds: UInt64
+    let policy: any WritePolicy
+    private var created: Set<EntityID> = []
+
+    init(document: PlanDocument, member: EntityID, replica: ReplicaID, limits: WireLimits, nowMilliseconds: UInt64,
+         maximumDriftMilliseconds: UInt64 = 5 * 60 * 1000, policy: any WritePolicy) {
+        self.document = document
+        self.member = member
+        self.replica = replica
+        self.limits = limits
+        self.nowMilliseconds = nowMilliseconds
+        self.maximumDriftMilliseconds = maximumDriftMilliseconds
+        self.policy = policy
+    }
+
+    /// Nil when the operation may be stored; else the code and reason.
+    mutating func check(_ op: Operation) -> (Refusal.Code, String)? {
+        if op.id.replica != replica {
+            return (.wrongReplica, "operation \(op.id) was made by replica \(op.id.replica), not this connection's replica \(replica)")
+        }
+        if op.author != member {
+            return (.authorMismatch, "operation \(op.id) names author \(op.author?.short() ?? "none"), but this connection is member \(member.short())")
+        }
+        if op.time.milliseconds > nowMilliseconds &+ maximumDriftMilliseconds {
+            return (.futureTime, "operation \(op.id) is stamped \(op.time), more than \(maximumDriftMilliseconds / 1000) s ahead of the server's clock")
+        }
+        let size = op.encoded.count
+        if size > limits.maxOperationBytes {
+            return (.operationTooLarge, "operation \(op.id) takes \(size) bytes; the limit is \(limits.maxOperationBytes)")
+        }
+        for entity in references(of: op) where !exists(entity) {
+            return (.unknownEntity, "operation \(op.id) (\(op.action.verb)) names entity \(entity.short()), which this plan does not have")
+        }
+        if let reason = policy.refusal(of: op, by: member, in: document) {
+            return (.forbidden, reason)
+        }
+        if case .create = op.action { created.insert(EntityID(op.id)) }
+        return nil
+    }
+
+    private func exists(_ entity: EntityID) -> Bool {
+        document[entity] != nil || created.contains(entity)
+    }
+
+    /// Every entity the operation needs: its target, new parent, and referenced values.
+    private func references(of op: Operation) -> [EntityID] {
+        var result: [EntityID] = []
+        switch op.action {
+        case .create(_, let parent, _):
+            if let parent { result.append(parent) }
+        case .set(let entity, _, let value, _), .addToSet(let entity, _, let value), .removeFromSet(let entity, _, let value, _):
+            result.append(entity)
+            if case .reference(let target) = value { result.append(target) }
+        case .delete(let entity), .restore(let entity):
+            result.append(entity)
+        case .move(let entity, let parent, _):
+            result.append(entity)
+            result.append(parent)
+        }
+        if let author = op.author { result.append(author) }
+        return result
+    }
+}
+
+/// Decides whether a member may make an operation (roles, internal-only data).
+/// Issue-4 servers allow every authenticated member everything.
+public protocol WritePolicy: Sendable {
+    /// A reason to refuse, or nil to allow.
+    func refusal(of operation: Operation, by member: EntityID, in document: PlanDocument) -> String?
+}
+
+/// Allows every operation of an authenticated member.
+public struct AllowAllMembers: WritePolicy {
+    public init() {}
+    public func refusal(of operation: Operation, by member: EntityID, in document: PlanDocument) -> String? { nil }
+}

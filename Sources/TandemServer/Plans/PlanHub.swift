@@ -1,0 +1,190 @@
+import Logging
+import TandemModel
+import TandemWire
+
+/// One plan in the server's memory: its document at the head, the most recent
+/// operations (so live delivery does not touch the database), and the
+/// connections subscribed to it.
+///
+/// Ingest and refresh run one at a time through `gate`: validate against the
+/// document, commit durably, then publish (apply, remember, notify). So the
+/// document, the head and the remembered operations always agree with what
+/// the store has committed, in sequence order.
+///
+/// `@unchecked Sendable`: mutable state is guarded by `lock`.
+public final class PlanHub: @unchecked Sendable {
+    public let plan: PlanRecord
+    let store: any ServerStore
+    let logger: Logger
+    private let gate = AsyncSerialGate()
+    private let lock = NSLockLite()
+    private var document: PlanDocument
+    private var head: UInt64
+    private var recent: [SequencedOperation] = []
+    private var subscribers: [UInt64: Subscriber] = [:]
+    private var lastSnapshot: UInt64
+    private var cachedDigest: (sequence: UInt64, bytes: [UInt8])?
+
+    /// How many recent operations stay in memory for live delivery.
+    static let recentCapacity = 50_000
+    /// A snapshot is stored after this many operations since the last one.
+    static let snapshotInterval: UInt64 = 10_000
+
+    struct Subscriber {
+        let replica: ReplicaID
+        let notify: @Sendable (UInt64) -> Void
+    }
+
+    private init(plan: PlanRecord, store: any ServerStore, document: PlanDocument, head: UInt64, lastSnapshot: UInt64, logger: Logger) {
+        self.plan = plan
+        self.store = store
+        self.document = document
+        self.head = head
+        self.lastSnapshot = lastSnapshot
+        var logger = logger
+        logger[metadataKey: "plan"] = "\(plan.id.short())"
+        self.logger = logger
+    }
+
+    /// Loads a plan from the store (snapshot plus the log after it).
+    static func load(_ plan: PlanRecord, store: any ServerStore, logger: Logger) async throws -> PlanHub {
+        let snapshot = try await store.latestSnapshot(plan: plan.id)
+        let (document, head) = try await store.loadDocument(plan: plan.id)
+        return PlanHub(plan: plan, store: store, document: document, head: head, lastSnapshot: snapshot?.sequence ?? 0, logger: logger)
+    }
+
+    public var currentHead: UInt64 { lock.withLock { head } }
+
+    /// The document and the sequence it is at (a copy: cheap until either changes).
+    public func state() -> (document: PlanDocument, sequence: UInt64) { lock.withLock { (document, head) } }
+
+    // MARK: Subscribers
+
+    func subscribe(_ id: UInt64, replica: ReplicaID, notify: @escaping @Sendable (UInt64) -> Void) {
+        lock.withLock { subscribers[id] = Subscriber(replica: replica, notify: notify) }
+    }
+
+    func unsubscribe(_ id: UInt64) {
+        _ = lock.withLock { subscribers.removeValue(forKey: id) }
+    }
+
+    var subscriberCount: Int { lock.withLock { subscribers.count } }
+
+    // MARK: Ingest
+
+    /// The outcome of one pushed batch.
+    struct IngestResult: Sendable {
+        var refusals: [Refusal]
+        var head: UInt64
+        var stored: Int
+    }
+
+    /// Validates, durably commits and publishes a member's batch.
+    func ingest(_ operations: [Operation], member: EntityID, replica: ReplicaID, limits: WireLimits, policy: any WritePolicy,
+                nowMilliseconds: UInt64) async throws -> IngestResult {
+        try await gate.run {
+            var refusals: [Refusal] = []
+            let accepted = validate(operations, member: member, replica: replica, limits: limits, policy: policy,
+                                    nowMilliseconds: nowMilliseconds, refusals: &refusals)
+            let result = try await store.commit(plan: plan.id, operations: accepted.map(\.operation))
+            try await catchUp(to: result.previousHead)
+            var fresh: [SequencedOperation] = []
+            for (entry, outcome) in zip(accepted, result.outcomes) {
+                switch outcome {
+                case .stored(let sequence): fresh.append(SequencedOperation(sequence: sequence, operation: entry.operation))
+                case .duplicate: break
+                case .conflicting:
+                    refusals.append(Refusal(index: entry.index, code: .conflictingDuplicate,
+                                            reason: "operation \(entry.operation.id) was stored before with different content; the replica reused a counter"))
+                }
+            }
+            publish(fresh)
+            try await snapshotIfDue()
+            refusals.sort { $0.index < $1.index }
+            return IngestResult(refusals: refusals, head: result.head, stored: fresh.count)
+        }
+    }
+
+    /// Validation in its own scope, so its copy of the document is released
+    /// before `publish` mutates the original (no copy-on-write of the plan).
+    private func validate(_ operations: [Operation], member: EntityID, replica: ReplicaID, limits: WireLimits, policy: any WritePolicy,
+                          nowMilliseconds: UInt64, refusals: inout [Refusal]) -> [(index: Int, operation: Operation)] {
+        var validator = OperationValidator(document: state().document, member: member, replica: replica, limits: limits,
+                                           nowMilliseconds: nowMilliseconds, policy: policy)
+        var accepted: [(index: Int, operation: Operation)] = []
+        accepted.reserveCapacity(operations.count)
+        for (index, operation) in operations.enumerated() {
+            if let (code, reason) = validator.check(operation) {
+                refusals.append(Refusal(index: index, code: code, reason: reason))
+            } else {
+                accepted.append((index, operation))
+            }
+        }
+        return accepted
+    }
+
+    /// Picks up operations another process (an admin command) committed.
+    func refresh() async throws {
+        try await gate.run {
+            let storeHead = try await store.head(plan: plan.id)
+            try await catchUp(to: storeHead)
+        }
+    }
+
+    /// Publishes the store's operations up to `sequence` that this hub lacks. Call inside the gate.
+    private func catchUp(to sequence: UInt64) async throws {
+        while currentHead < sequence {
+            let missing = try await store.operations(plan: plan.id, after: currentHead, limit: 10_000)
+            guard !missing.isEmpty else { break }
+            publish(missing.filter { $0.sequence <= sequence })
+        }
+    }
+
+    private func publish(_ entries: [SequencedOperation]) {
+        guard !entries.isEmpty else { return }
+        let notifications: [@Sendable (UInt64) -> Void] = lock.withLock {
+            for entry in entries { document.apply(entry.operation) }
+            head = entries.last!.sequence
+            recent.append(contentsOf: entries)
+            if recent.count > Self.recentCapacity { recent.removeFirst(recent.count - Self.recentCapacity / 2) }
+            return subscribers.values.map(\.notify)
+        }
+        let newHead = entries.last!.sequence
+        for notify in notifications { notify(newHead) }
+    }
+
+    private func snapshotIfDue() async throws {
+        let due: (UInt64, [UInt8])? = lock.withLock {
+            guard head >= lastSnapshot + Self.snapshotInterval else { return nil }
+            lastSnapshot = head
+            return (head, document.encodedSnapshot())
+        }
+        if let (sequence, bytes) = due {
+            try await store.saveSnapshot(plan: plan.id, StoredSnapshot(sequence: sequence, bytes: bytes))
+        }
+    }
+
+    // MARK: Reading
+
+    /// Operations with sequence in `(after, upTo]`, at most `limit`, from memory when recent enough.
+    func operations(after: UInt64, upTo: UInt64, limit: Int) async throws -> [SequencedOperation] {
+        let fromMemory: [SequencedOperation]? = lock.withLock {
+            guard let first = recent.first, after + 1 >= first.sequence else { return nil }
+            let start = Int(after + 1 - first.sequence)
+            guard start < recent.count else { return [] }
+            let end = min(recent.count, start + limit, Int(upTo >= first.sequence ? upTo - first.sequence + 1 : 0))
+            return start < end ? Array(recent[start..<end]) : []
+        }
+        if let fromMemory { return fromMemory }
+        return try await store.operations(plan: plan.id, after: after, limit: limit).filter { $0.sequence <= upTo }
+    }
+
+    /// The digest of the plan at its head, and that head.
+    func digest() -> (sequence: UInt64, bytes: [UInt8]) {
+        let (document, sequence, cached) = lock.withLock { (self.document, head, cachedDigest) }
+        if let cached, cached.sequence == sequence { return cached }
+        let bytes = PlanDigest.of(document)
+        lock.withLock { if head == sequence { cachedDigest = (sequence, bytes) } }
+        return (sequence, bytes)
+    }
+}

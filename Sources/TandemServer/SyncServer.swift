@@ -1,0 +1,146 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import TandemModel
+import TandemWire
+
+/// The sync server: accepts TCP connections, speaks the protocol in
+/// `Protocol/README.md`, and keeps plans in a ``ServerStore``.
+///
+/// A `Service`: `run()` serves until graceful shutdown (SIGTERM/SIGINT under a
+/// `ServiceGroup`) or ``shutdown()``, then stops accepting, tells every
+/// connection `shutting-down`, and returns once they have closed. Nothing is
+/// lost by stopping: an operation is acknowledged only after it is durable.
+public final class SyncServer: Service, @unchecked Sendable {
+    // @unchecked: mutable state (`listening`, waiters, connections, the server channel) is guarded by `lock`.
+    public let store: any ServerStore
+    public let configuration: ServerConfiguration
+    let logger: Logger
+    let registry: PlanRegistry
+    private let group: any EventLoopGroup
+    private let lock = NSLockLite()
+    private var port: Int?
+    private var portWaiters: [CheckedContinuation<Int, any Error>] = []
+    private var serverChannel: (any Channel)?
+    private var connections: [UInt64: AsyncStream<ConnectionEvent>.Continuation] = [:]
+    private var nextConnectionID: UInt64 = 0
+    private var stopping = false
+
+    public init(store: any ServerStore, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.group = group
+        self.registry = PlanRegistry(store: store, logger: logger)
+    }
+
+    /// The port the server listens on, once it does (waits until then).
+    public func listeningPort() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Int? = lock.withLock {
+                if let port { return port }
+                portWaiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    public func run() async throws {
+        let limits = configuration.limits
+        let channel: NIOAsyncChannel<NIOAsyncChannel<Frame, Frame>, Never>
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: configuration.host, port: configuration.port) { child in
+                    child.eventLoop.makeCompletedFuture {
+                        try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: limits.maxFrameBytes)))
+                        try child.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+                        return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: child)
+                    }
+                }
+        } catch {
+            let waiters = lock.withLock { defer { portWaiters = [] }; return portWaiters }
+            for waiter in waiters { waiter.resume(throwing: error) }
+            throw error
+        }
+        let boundPort = channel.channel.localAddress?.port ?? configuration.port
+        let (waiters, alreadyStopping) = lock.withLock {
+            port = boundPort
+            serverChannel = channel.channel
+            defer { portWaiters = [] }
+            return (portWaiters, stopping)
+        }
+        for waiter in waiters { waiter.resume(returning: boundPort) }
+        if alreadyStopping { channel.channel.close(promise: nil) }
+        logger.info("listening", metadata: ["address": "\(configuration.host):\(boundPort)"])
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { tasks in
+                try await channel.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        tasks.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.shutdown()
+        }
+        logger.info("stopped")
+    }
+
+    /// Stops accepting and closes every connection with `shutting-down`.
+    public func shutdown() {
+        let (channel, open) = lock.withLock {
+            stopping = true
+            return (serverChannel, Array(connections.values))
+        }
+        channel?.close(promise: nil)
+        for events in open { events.yield(.shutdown) }
+    }
+
+    /// Runs one connection to its end.
+    private func serve(_ channel: NIOAsyncChannel<Frame, Frame>) async {
+        let (events, continuation) = AsyncStream<ConnectionEvent>.makeStream()
+        let (id, stopping) = lock.withLock {
+            nextConnectionID += 1
+            connections[nextConnectionID] = continuation
+            return (nextConnectionID, self.stopping)
+        }
+        if stopping { continuation.yield(.shutdown) }
+        var logger = self.logger
+        logger[metadataKey: "connection"] = "\(id)"
+        logger[metadataKey: "peer"] = "\(channel.channel.remoteAddress.map { "\($0)" } ?? "?")"
+        let handshakeTimeout = configuration.handshakeTimeout
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                let connection = ServerConnection(id: id, outbound: outbound, store: store, registry: registry,
+                                                  configuration: configuration, events: continuation, logger: logger)
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do {
+                            for try await frame in inbound { continuation.yield(.frame(frame)) }
+                            continuation.yield(.closedByPeer)
+                        } catch {
+                            continuation.yield(.readFailed(error))
+                        }
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: handshakeTimeout)
+                        continuation.yield(.handshakeTimeout)
+                    }
+                    await connection.run(events)
+                    group.cancelAll()
+                }
+            }
+        } catch {
+            logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
+        }
+        continuation.finish()
+        lock.withLock { _ = connections.removeValue(forKey: id) }
+    }
+}

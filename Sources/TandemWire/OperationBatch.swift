@@ -1,0 +1,356 @@
+import TandemModel
+
+/// The compact encoding of a list of operations (`Protocol/README.md`,
+/// "Operation batches").
+///
+/// Replica ids, entity ids and names are written once per batch in tables and
+/// referred to by index; an operation that continues its predecessor's replica
+/// with the next counter, or has the same author, says so with a header bit;
+/// clock readings are deltas. A typical field edit takes 8–12 bytes before
+/// compression.
+public enum OperationBatch {
+    // Header byte of one operation.
+    static let actionMask: UInt8 = 0x07
+    static let nextFlag: UInt8 = 0x08
+    static let sameAuthorFlag: UInt8 = 0x10
+    static let reservedMask: UInt8 = 0xE0
+
+    /// Encodes operations in the given order.
+    public static func encode(_ operations: some Collection<Operation>) -> [UInt8] {
+        var tables = Tables()
+        var body = ByteWriter(capacity: operations.count * 12 + 16)
+        body.varint(operations.count)
+        var previousID: OperationID?
+        var previousMilliseconds: Int64 = 0
+        var previousAuthor: EntityID?? = .none
+        for op in operations {
+            var header = actionTag(op.action)
+            let isNext = previousID.map { $0.replica == op.id.replica && $0.counter &+ 1 == op.id.counter } ?? false
+            if isNext { header |= nextFlag }
+            let sameAuthor = previousAuthor.map { $0 == op.author } ?? false
+            if sameAuthor { header |= sameAuthorFlag }
+            body.byte(header)
+            if !isNext {
+                body.varint(tables.replica(op.id.replica))
+                body.varint(op.id.counter)
+            }
+            let milliseconds = Int64(bitPattern: op.time.milliseconds)
+            body.signed(milliseconds &- previousMilliseconds)
+            body.varint(UInt64(op.time.logical))
+            if !sameAuthor { body.varint(op.author.map { tables.entity($0) + 1 } ?? 0) }
+            encodeAction(op.action, into: &body, tables: &tables)
+            previousID = op.id
+            previousMilliseconds = milliseconds
+            previousAuthor = .some(op.author)
+        }
+        var out = ByteWriter(capacity: body.bytes.count + tables.estimatedBytes)
+        out.varint(tables.replicas.count)
+        for replica in tables.replicas { out.fixed64(replica.rawValue) }
+        out.varint(tables.strings.count)
+        for string in tables.strings { out.string(string) }
+        out.varint(tables.entities.count)
+        for entity in tables.entities {
+            out.varint(tables.replicaIndex[entity.origin.replica]!)
+            out.varint(entity.origin.counter)
+        }
+        out.raw(body.bytes)
+        return out.bytes
+    }
+
+    /// Decodes a batch, checking every index, count and bound.
+    public static func decode(_ bytes: [UInt8], limits: WireLimits = .default) throws(WireError) -> [Operation] {
+        var reader = ByteReader(bytes)
+        do {
+            let operations = try decode(&reader, limits: limits)
+            guard reader.isAtEnd else { throw DecodingError("\(reader.remaining) bytes after the last operation", at: reader.offset) }
+            return operations
+        } catch let error as WireError {
+            throw error
+        } catch let error as DecodingError {
+            throw WireError(.malformedMessage, "operation batch: \(error)")
+        } catch {
+            throw WireError(.malformedMessage, "operation batch: \(error)")
+        }
+    }
+
+    static func decode(_ reader: inout ByteReader, limits: WireLimits) throws -> [Operation] {
+        // Each table entry takes at least one byte (replicas eight), so the
+        // remaining length bounds every count before anything is allocated.
+        let replicaCount = try reader.count(max: reader.remaining / 8, "replica table size")
+        var replicas: [ReplicaID] = []
+        replicas.reserveCapacity(replicaCount)
+        for _ in 0..<replicaCount {
+            let start = reader.offset
+            let raw = try reader.fixed64()
+            guard raw != 0 else { throw DecodingError("replica id 0 is reserved", at: start) }
+            replicas.append(ReplicaID(raw))
+        }
+        let stringCount = try reader.count(max: reader.remaining, "name table size")
+        var strings: [String] = []
+        strings.reserveCapacity(stringCount)
+        for _ in 0..<stringCount {
+            let start = reader.offset
+            let name = try reader.string(maxBytes: ModelLimits.maxNameBytes)
+            guard !name.isEmpty else { throw DecodingError("empty name in the name table", at: start) }
+            strings.append(name)
+        }
+        let entityCount = try reader.count(max: reader.remaining / 2, "entity table size")
+        var entities: [EntityID] = []
+        entities.reserveCapacity(entityCount)
+        for _ in 0..<entityCount {
+            entities.append(EntityID(try readID(&reader, replicas)))
+        }
+        let start = reader.offset
+        let count = try reader.varint()
+        guard count <= UInt64(limits.maxBatchOperations) else {
+            throw WireError(.batchTooLarge, "batch of \(count) operations exceeds the limit of \(limits.maxBatchOperations)")
+        }
+        guard count <= UInt64(reader.remaining) else { throw DecodingError("operation count \(count) exceeds the bytes left", at: start) }
+        let tables = DecodeTables(replicas: replicas, strings: strings, entities: entities)
+        var operations: [Operation] = []
+        operations.reserveCapacity(Int(count))
+        var previousID: OperationID?
+        var previousMilliseconds: Int64 = 0
+        var previousAuthor: EntityID?? = .none
+        for _ in 0..<count {
+            let headerOffset = reader.offset
+            let header = try reader.byte()
+            guard header & reservedMask == 0 else { throw DecodingError("reserved bits set in operation header", at: headerOffset) }
+            let id: OperationID
+            if header & nextFlag != 0 {
+                guard let previous = previousID else { throw DecodingError("first operation cannot continue a previous one", at: headerOffset) }
+                guard previous.counter < UInt64.max else { throw DecodingError("counter overflow", at: headerOffset) }
+                id = OperationID(replica: previous.replica, counter: previous.counter + 1)
+            } else {
+                id = try readID(&reader, replicas)
+            }
+            let timeOffset = reader.offset
+            let (milliseconds, overflow) = previousMilliseconds.addingReportingOverflow(try reader.signed())
+            guard !overflow, milliseconds >= 0, milliseconds < (1 << 48) else { throw DecodingError("clock reading out of range", at: timeOffset) }
+            let logical = try reader.varint()
+            guard logical <= 0xFFFF else { throw DecodingError("logical clock part out of range", at: timeOffset) }
+            let author: EntityID?
+            if header & sameAuthorFlag != 0 {
+                guard case .some(let previous) = previousAuthor else { throw DecodingError("first operation cannot repeat an author", at: headerOffset) }
+                author = previous
+            } else {
+                author = try tables.optionalEntity(&reader)
+            }
+            let action = try decodeAction(tag: header & actionMask, &reader, tables, at: headerOffset)
+            let operation = Operation(id: id, time: HybridTimestamp(milliseconds: UInt64(milliseconds), logical: UInt16(logical)), author: author, action: action)
+            operations.append(operation)
+            previousID = id
+            previousMilliseconds = milliseconds
+            previousAuthor = .some(author)
+        }
+        return operations
+    }
+
+    private static func readID(_ reader: inout ByteReader, _ replicas: [ReplicaID]) throws -> OperationID {
+        let start = reader.offset
+        let index = try reader.varint()
+        guard index < UInt64(replicas.count) else { throw DecodingError("replica index \(index) outside the table of \(replicas.count)", at: start) }
+        let counterStart = reader.offset
+        let counter = try reader.varint()
+        guard counter != 0 else { throw DecodingError("operation counter 0 is reserved", at: counterStart) }
+        return OperationID(replica: replicas[Int(index)], counter: counter)
+    }
+
+    // MARK: Actions
+
+    static func actionTag(_ action: Action) -> UInt8 {
+        switch action {
+        case .create: 1
+        case .set: 2
+        case .delete: 3
+        case .restore: 4
+        case .move: 5
+        case .addToSet: 6
+        case .removeFromSet: 7
+        }
+    }
+
+    private static func encodeAction(_ action: Action, into w: inout ByteWriter, tables: inout Tables) {
+        switch action {
+        case .create(let kind, let parent, let position):
+            w.varint(tables.string(kind.name))
+            w.varint(parent.map { tables.entity($0) + 1 } ?? 0)
+            encodePosition(position, into: &w)
+        case .set(let entity, let field, let value, let previous):
+            w.varint(tables.entity(entity))
+            w.varint(tables.string(field))
+            encodeValue(value, into: &w, tables: &tables)
+            if let previous {
+                w.varint(tables.replica(previous.replica) + 1)
+                w.varint(previous.counter)
+            } else {
+                w.varint(0)
+            }
+        case .delete(let entity), .restore(let entity):
+            w.varint(tables.entity(entity))
+        case .move(let entity, let parent, let position):
+            w.varint(tables.entity(entity))
+            w.varint(tables.entity(parent))
+            encodePosition(position, into: &w)
+        case .addToSet(let entity, let field, let element):
+            w.varint(tables.entity(entity))
+            w.varint(tables.string(field))
+            encodeValue(element, into: &w, tables: &tables)
+        case .removeFromSet(let entity, let field, let element, let observed):
+            w.varint(tables.entity(entity))
+            w.varint(tables.string(field))
+            encodeValue(element, into: &w, tables: &tables)
+            w.varint(observed.count)
+            for tag in observed {
+                w.varint(tables.replica(tag.replica))
+                w.varint(tag.counter)
+            }
+        }
+    }
+
+    private static func decodeAction(tag: UInt8, _ r: inout ByteReader, _ t: DecodeTables, at offset: Int) throws -> Action {
+        switch tag {
+        case 1:
+            let kind = EntityKind(try t.string(&r))
+            let parent = try t.optionalEntity(&r)
+            return .create(kind: kind, parent: parent, position: try r.position())
+        case 2:
+            let entity = try t.entity(&r)
+            let field = try t.string(&r)
+            let value = try decodeValue(&r, t)
+            let start = r.offset
+            let replicaPlusOne = try r.varint()
+            var previous: OperationID?
+            if replicaPlusOne != 0 {
+                guard replicaPlusOne <= UInt64(t.replicas.count) else { throw DecodingError("replica index outside the table", at: start) }
+                let counterStart = r.offset
+                let counter = try r.varint()
+                guard counter != 0 else { throw DecodingError("operation counter 0 is reserved", at: counterStart) }
+                previous = OperationID(replica: t.replicas[Int(replicaPlusOne - 1)], counter: counter)
+            }
+            return .set(entity: entity, field: field, value: value, previous: previous)
+        case 3: return .delete(entity: try t.entity(&r))
+        case 4: return .restore(entity: try t.entity(&r))
+        case 5:
+            let entity = try t.entity(&r)
+            let parent = try t.entity(&r)
+            return .move(entity: entity, parent: parent, position: try r.position())
+        case 6:
+            let entity = try t.entity(&r)
+            let field = try t.string(&r)
+            return .addToSet(entity: entity, field: field, element: try decodeValue(&r, t))
+        case 7:
+            let entity = try t.entity(&r)
+            let field = try t.string(&r)
+            let element = try decodeValue(&r, t)
+            let count = try r.count(max: min(ModelLimits.maxObservedTags, r.remaining / 2), "observed tag count")
+            var observed: [OperationID] = []
+            observed.reserveCapacity(count)
+            for _ in 0..<count { observed.append(try readID(&r, t.replicas)) }
+            return .removeFromSet(entity: entity, field: field, element: element, observed: observed)
+        default:
+            throw DecodingError("unknown action \(tag)", at: offset)
+        }
+    }
+
+    // MARK: Values and positions
+
+    private static func encodeValue(_ value: Value, into w: inout ByteWriter, tables: inout Tables) {
+        switch value {
+        case .null: w.byte(0)
+        case .string(let s): w.byte(1); w.string(s)
+        case .int(let i): w.byte(2); w.signed(i)
+        case .bool(let b): w.byte(b ? 4 : 3)
+        case .date(let d): w.byte(5); w.signed(Int64(d.daysSinceEpoch))
+        case .instant(let i): w.byte(6); w.signed(i.milliseconds)
+        case .reference(let e): w.byte(7); w.varint(tables.entity(e))
+        case .symbol(let s): w.byte(8); w.varint(tables.string(s))
+        }
+    }
+
+    private static func decodeValue(_ r: inout ByteReader, _ t: DecodeTables) throws -> Value {
+        let start = r.offset
+        switch try r.byte() {
+        case 0: return .null
+        case 1: return .string(try r.string(maxBytes: ModelLimits.maxStringBytes))
+        case 2: return .int(try r.signed())
+        case 3: return .bool(false)
+        case 4: return .bool(true)
+        case 5:
+            guard let days = Int32(exactly: try r.signed()) else { throw DecodingError("date out of range", at: start) }
+            return .date(CalendarDate(daysSinceEpoch: days))
+        case 6: return .instant(Instant(milliseconds: try r.signed()))
+        case 7: return .reference(try t.entity(&r))
+        case 8: return .symbol(try t.string(&r))
+        case let tag: throw DecodingError("unknown value tag \(tag)", at: start)
+        }
+    }
+
+    private static func encodePosition(_ position: Position, into w: inout ByteWriter) {
+        w.varint(position.digits.count)
+        for digit in position.digits { w.varint(UInt64(digit)) }
+    }
+
+    // MARK: Tables
+
+    struct Tables {
+        var replicas: [ReplicaID] = []
+        var replicaIndex: [ReplicaID: Int] = [:]
+        var strings: [String] = []
+        var stringIndex: [String: Int] = [:]
+        var entities: [EntityID] = []
+        var entityIndex: [EntityID: Int] = [:]
+
+        mutating func replica(_ id: ReplicaID) -> Int {
+            if let index = replicaIndex[id] { return index }
+            replicas.append(id)
+            replicaIndex[id] = replicas.count - 1
+            return replicas.count - 1
+        }
+
+        mutating func string(_ name: String) -> Int {
+            if let index = stringIndex[name] { return index }
+            strings.append(name)
+            stringIndex[name] = strings.count - 1
+            return strings.count - 1
+        }
+
+        mutating func entity(_ id: EntityID) -> Int {
+            if let index = entityIndex[id] { return index }
+            _ = replica(id.origin.replica)
+            entities.append(id)
+            entityIndex[id] = entities.count - 1
+            return entities.count - 1
+        }
+
+        var estimatedBytes: Int { 16 + replicas.count * 8 + strings.count * 12 + entities.count * 4 }
+    }
+
+    struct DecodeTables {
+        let replicas: [ReplicaID]
+        let strings: [String]
+        let entities: [EntityID]
+
+        func entity(_ r: inout ByteReader) throws -> EntityID {
+            let start = r.offset
+            let index = try r.varint()
+            guard index < UInt64(entities.count) else { throw DecodingError("entity index \(index) outside the table of \(entities.count)", at: start) }
+            return entities[Int(index)]
+        }
+
+        func optionalEntity(_ r: inout ByteReader) throws -> EntityID? {
+            let start = r.offset
+            let plusOne = try r.varint()
+            if plusOne == 0 { return nil }
+            guard plusOne <= UInt64(entities.count) else { throw DecodingError("entity index \(plusOne - 1) outside the table of \(entities.count)", at: start) }
+            return entities[Int(plusOne - 1)]
+        }
+
+        func string(_ r: inout ByteReader) throws -> String {
+            let start = r.offset
+            let index = try r.varint()
+            guard index < UInt64(strings.count) else { throw DecodingError("name index \(index) outside the table of \(strings.count)", at: start) }
+            return strings[Int(index)]
+        }
+    }
+}
