@@ -57,28 +57,37 @@ struct PlanCommand: ParsableCommand {
                 }
                 return (String(text[..<equals]), String(text[text.index(after: equals)...]))
             }
-            let (planID, created) = try session.write { plan, _ in
+            let (planID, created, mappedRoles) = try session.write { plan, _ in
                 if plan.planID != nil {
                     throw CLIError("plan-exists", "this store already holds a plan; see it with 'tandem plan show' or use another --store")
                 }
                 let planID = try plan.createPlan(details)
-                guard let template else { return (planID, nil as TemplateInstantiation?) }
                 var mapped: [String: EntityID] = [:]
                 for (key, person) in roleMap {
-                    guard let role = template.roles.first(where: { $0.key == key }) else {
-                        throw PlanError(.invalidValue, "template '\(template.name)' has no role '\(key)'; its roles are: \(template.roles.map(\.key).joined(separator: ", "))")
+                    guard let role = template?.roles.first(where: { $0.key == key }) else {
+                        throw PlanError(.invalidValue, "template '\(template?.name ?? "")' has no role '\(key)'; its roles are: \(template?.roles.map(\.key).joined(separator: ", ") ?? "")")
                     }
                     let (name, email) = Parse.person(person)
                     mapped[key] = try plan.addMember(name: name, email: email, side: role.side, role: role.title)
                 }
+                // The person creating the plan (the --as / default member) joins it on the
+                // internal side, taking the template's first unmapped internal role, so
+                // their default member resolves from the first command on.
+                if session.quietActingMember(in: plan) == nil, let creator = session.actingMemberName {
+                    let (name, email) = Parse.person(creator)
+                    let role = template?.roles.first { $0.side == .internal && mapped[$0.key] == nil }
+                    let member = try plan.addMember(name: name, email: email, side: .internal, role: role?.title)
+                    if let role { mapped[role.key] = member }
+                }
+                guard let template else { return (planID, nil as TemplateInstantiation?, Set<String>()) }
                 // The acting member may be one of the people just added: attribute the template's work to them.
                 if plan.replica.author == nil { plan.replica.author = session.quietActingMember(in: plan) }
-                return (planID, try template.instantiate(into: &plan, start: startDate, roles: mapped))
+                return (planID, try template.instantiate(into: &plan, start: startDate, roles: mapped), Set(mapped.keys))
             }
             Out.line("created plan \(planID.short())  \(details.title)")
             if let created, let template {
                 Out.line("from template '\(template.name)': \(created.phases.count) phases, \(created.tasks.count) tasks, \(created.goals.count) goals, \(created.roles.count) role members")
-                let placeholders = template.roles.filter { r in !roleMap.contains { $0.0 == r.key } }
+                let placeholders = template.roles.filter { !mappedRoles.contains($0.key) }
                 if !placeholders.isEmpty {
                     Out.line("placeholder members for: \(placeholders.map(\.key).joined(separator: ", ")); rename with 'tandem member edit'")
                 }

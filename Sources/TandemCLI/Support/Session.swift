@@ -63,6 +63,9 @@ struct Session {
     }
 
     /// The acting member if it resolves, else nil, without warnings.
+    /// The name given by --as or the store's default member, resolved or not.
+    var actingMemberName: String? { options.actingMember ?? ((try? store.setting("member")) ?? nil) }
+
     func quietActingMember(in plan: OnboardingPlan) -> EntityID? {
         guard let name = options.actingMember ?? (try? store.setting("member")) ?? nil else { return nil }
         return try? EntityResolver(plan: plan).member(name)

@@ -71,7 +71,8 @@ struct CLIHarness {
         let h = CLIHarness()
         h.ok("init", "--as", "Ana Ruiz")
         h.ok("plan", "create", "--customer", "Acme Corp", "--start", "2026-03-01", "--target", "2026-05-01")
-        h.ok("member", "add", "Ana Ruiz", "--email", "ana@vendor.example", "--side", "internal", "--role", "CSM")
+        // The creator (--as at init) joins the plan on the internal side at plan create.
+        h.ok("member", "edit", "Ana Ruiz", "--email", "ana@vendor.example", "--role", "CSM")
         h.ok("member", "add", "Bo Chen", "--email", "bo@acme.example", "--side", "customer", "--role", "Champion")
         h.ok("phase", "add", "Setup")
         return h
