@@ -59,6 +59,7 @@ let package = Package(
         .target(name: "TandemSync", dependencies: [
             "TandemModel", "TandemWire", "TandemStore",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

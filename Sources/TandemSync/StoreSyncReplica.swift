@@ -1,0 +1,92 @@
+import TandemModel
+import TandemStore
+import TandemWire
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A ``SyncReplica`` over a `ReplicaStore` (the `tandem` client's SQLite file).
+///
+/// `@unchecked Sendable`: the store's one SQLite connection is only used
+/// under `lock`, one call at a time.
+public final class StoreSyncReplica: SyncReplica, @unchecked Sendable {
+    private let store: ReplicaStore
+    private let server: String
+    private var mutex = pthread_mutex_t()
+
+    /// - Parameter server: the key of this server's cursor in the store (its address).
+    public init(store: ReplicaStore, server: String) {
+        self.store = store
+        self.server = server
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+
+    public var replicaID: ReplicaID { store.replicaID }
+    public var supportsSnapshots: Bool { false }
+
+    public func pendingOperations() throws -> [Operation] {
+        try locked { try store.pendingOperations() }
+    }
+
+    public func acknowledge(_ ids: [OperationID]) throws {
+        guard !ids.isEmpty else { return }
+        try locked { try store.markAcknowledged(ids) }
+    }
+
+    public func setAside(_ refused: [(operation: Operation, refusal: Refusal)]) throws {
+        let now = Int64(SystemWallClock.milliseconds())
+        try locked {
+            for (operation, refusal) in refused {
+                let summary = OperationSummary.describe(operation)
+                try store.reject(RejectedOperation(operation: operation.id, code: refusal.code.rawValue,
+                                                   reason: "\(summary): \(refusal.reason)", atMilliseconds: now))
+            }
+        }
+    }
+
+    public func receive(_ operations: [Operation], cursor: UInt64) throws {
+        try locked { _ = try store.receive(operations, cursor: Int64(bitPattern: cursor), server: server) }
+    }
+
+    public func installSnapshot(_ snapshot: Snapshot) throws {
+        throw WireError(.unexpectedMessage, "this replica keeps the full history and did not ask for snapshots")
+    }
+
+    public func cursor() throws -> UInt64 {
+        try locked { UInt64(bitPattern: try store.syncState(server: server).cursor) }
+    }
+
+    public func acknowledgedDigest() throws -> [UInt8] {
+        try locked { PlanDigest.of(try store.acknowledgedDocument()) }
+    }
+
+    public func recordSync(cursor: UInt64, atMilliseconds: Int64) throws {
+        try locked { try store.setSyncState(SyncState(cursor: Int64(bitPattern: cursor), lastSyncMilliseconds: atMilliseconds), server: server) }
+    }
+}
+
+/// One line about an operation, for refusal messages the user reads.
+public enum OperationSummary {
+    public static func describe(_ operation: Operation) -> String {
+        switch operation.action {
+        case .create(let kind, _, _): "create \(kind)"
+        case .set(let entity, let field, let value, _): "set \(field) of \(entity.short()) to \(value)"
+        case .delete(let entity): "delete \(entity.short())"
+        case .restore(let entity): "restore \(entity.short())"
+        case .move(let entity, let parent, _): "move \(entity.short()) under \(parent.short())"
+        case .addToSet(let entity, let field, let element): "add \(element) to \(field) of \(entity.short())"
+        case .removeFromSet(let entity, let field, let element, _): "remove \(element) from \(field) of \(entity.short())"
+        }
+    }
+}
