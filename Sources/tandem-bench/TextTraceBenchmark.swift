@@ -47,6 +47,27 @@ func runTextTraceBenchmark(runs: Int = 5, peerRuns: Int = 3) {
           + " RSS \(textBenchFormat(loaded)) MB with the parsed trace loaded, peak RSS"
           + (peakReset ? " during the replays" : " of the process") + " \(textBenchFormat(peakResidentMegabytes())) MB")
 
+    // The same edits as a remote replica receives them: operations applied
+    // with apply(_:), which locates origins by id instead of by position.
+    let operations = trace.operations()
+    var remoteTimes: [Double] = []
+    var remote = TextSequence()
+    for _ in 0..<runs {
+        remote = TextSequence()
+        let start = ContinuousClock.now
+        for operation in operations {
+            switch operation {
+            case .insertion(let insertion): try? remote.apply(insertion)
+            case .deletion(let deletion): remote.apply(deletion)
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        remoteTimes.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+    print("  remote: applying the trace's \(operations.count) operations at another replica: median"
+          + " \(textBenchMilliseconds(remoteTimes.sorted()[remoteTimes.count / 2])) ms"
+          + (remote == kept ? ", same sequence" : ", SEQUENCES DIFFER"))
+
     var writer = ByteWriter()
     let encodeStart = ContinuousClock.now
     kept.encode(into: &writer)
@@ -189,6 +210,29 @@ private struct TextBenchTrace {
         startContent = file.startContent
         endContent = file.endContent
         patches = file.txns.flatMap { $0.patches.map { ($0.position, $0.deleted, $0.inserted) } }
+    }
+
+    enum Operation {
+        case insertion(TextInsertion)
+        case deletion(TextDeletion)
+    }
+
+    /// The operations a replay sends, in order.
+    func operations() -> [Operation] {
+        let replica = ReplicaID(1)
+        var text = TextSequence()
+        var operations: [Operation] = []
+        operations.reserveCapacity(patches.count + 1)
+        if !startContent.isEmpty { operations.append(.insertion(text.insert(startContent, at: 0, by: replica))) }
+        for patch in patches {
+            if patch.deleted > 0 {
+                operations.append(.deletion(text.delete(range: patch.position..<(patch.position + patch.deleted))))
+            }
+            if !patch.inserted.isEmpty {
+                operations.append(.insertion(text.insert(patch.inserted, at: patch.position, by: replica)))
+            }
+        }
+        return operations
     }
 
     func replay() -> TextSequence {

@@ -91,6 +91,17 @@ extension TextSequence {
         left: CharacterID?, right: CharacterID?
     ) throws(TextError) {
         let leftLocation = left.flatMap { locate($0) }
+        // Usual case, an insertion made with nothing concurrent: the right
+        // origin still directly follows the left one, so no scan is needed.
+        let next = leftLocation.map { location(after: $0) } ?? firstLocation()
+        if let next, let right, characterID(at: next) == right {
+            place(log: log, first: first, scalars: scalars, left: left, right: right, after: leftLocation)
+            return
+        }
+        if next == nil && right == nil {
+            place(log: log, first: first, scalars: scalars, left: left, right: right, after: leftLocation)
+            return
+        }
         // Collect the region strictly between the origins, as pieces of runs.
         var region = try Region(of: self, after: leftLocation, before: right)
         var destination = 0
