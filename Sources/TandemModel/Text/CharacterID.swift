@@ -6,7 +6,9 @@
 /// the text, plus one, so no separate counter is stored. The characters of one
 /// insertion get consecutive sequences.
 public struct CharacterID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The replica that typed the character.
     public let replica: ReplicaID
+    /// Its sequence among that replica's characters in this text, from 1.
     public let sequence: UInt64
 
     public init(replica: ReplicaID, sequence: UInt64) {

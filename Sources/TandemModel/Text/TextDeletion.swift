@@ -20,6 +20,7 @@ public struct TextDeletion: Hashable, Sendable, CustomStringConvertible {
         public var sequences: Range<UInt64> { first..<(first + length) }
     }
 
+    /// The deleted characters, in document order at the deleting replica.
     public let runs: [Run]
 
     public init(runs: [Run]) { self.runs = runs }
@@ -27,6 +28,7 @@ public struct TextDeletion: Hashable, Sendable, CustomStringConvertible {
     /// The number of characters named.
     public var count: Int { runs.reduce(0) { $0 + Int($1.length) } }
 
+    /// Whether the deletion names no character.
     public var isEmpty: Bool { runs.isEmpty }
 
     public var description: String {

@@ -14,7 +14,9 @@ public struct TextError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidOperation = "text.invalid_operation"
     }
 
+    /// What went wrong, for matching.
     public let code: Code
+    /// What went wrong, for people.
     public let message: String
     /// The character the error is about, when there is one.
     public let character: CharacterID?

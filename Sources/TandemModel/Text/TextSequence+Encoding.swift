@@ -42,6 +42,8 @@ extension TextSequence {
         return runs
     }
 
+    /// Writes the whole state, tombstones and their text included, in the
+    /// columnar form described above.
     public func encode(into writer: inout ByteWriter) {
         writer.byte(Self.encodingFormat)
         writer.varint(UInt64(epoch))

@@ -8,8 +8,7 @@ extension TextSequence {
     public mutating func insert(_ string: String, at position: Int, by replica: ReplicaID) -> TextInsertion {
         precondition(position >= 0 && position <= count, "insert position \(position) outside 0...\(count)")
         let scalars = Array(string.unicodeScalars)
-        let log = logNumber(for: replica)
-        let first = logs[log].highest + 1
+        let first = nextSequence(for: replica)
         precondition(first <= UInt64.max - UInt64(scalars.count), "sequences of \(replica) exhausted")
         // FugueMax's origins: the visible character before the cursor, and
         // whatever follows it in the full sequence, tombstones included.
@@ -22,6 +21,7 @@ extension TextSequence {
             text: string
         )
         guard !scalars.isEmpty else { return insertion }
+        let log = logNumber(for: replica)
         // Nothing stands between the two origins, so no concurrent insertion
         // can compete for the spot: place the run right after the left one.
         place(
@@ -68,17 +68,27 @@ extension TextSequence {
                 throw TextError(.invalidOperation, "insertion is its own right origin", character: right)
             }
         }
+        let isNewReplica = logIndex[insertion.id.replica] == nil
         let log = logNumber(for: insertion.id.replica)
-        for part in parts {
+        for (index, part) in parts.enumerated() {
             let left = part.lowerBound == first
                 ? insertion.leftOrigin
                 : CharacterID(replica: insertion.id.replica, sequence: part.lowerBound - 1)
             let offset = Int(part.lowerBound - first)
-            try integrate(
-                log: log, first: part.lowerBound,
-                scalars: scalars[offset..<(offset + part.count)],
-                left: left, right: insertion.rightOrigin
-            )
+            do {
+                try integrate(
+                    log: log, first: part.lowerBound,
+                    scalars: scalars[offset..<(offset + part.count)],
+                    left: left, right: insertion.rightOrigin
+                )
+            } catch {
+                // Rejected before anything was placed: leave no empty log behind.
+                if index == 0 && isNewReplica {
+                    logs.removeLast()
+                    logIndex[insertion.id.replica] = nil
+                }
+                throw error
+            }
         }
     }
 
