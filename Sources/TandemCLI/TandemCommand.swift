@@ -28,6 +28,8 @@ struct TandemCommand: ParsableCommand {
             CheckInCommand.self, ResourceCommand.self, FormCommand.self, FeedbackCommand.self,
             CommentCommand.self, InternalCommand.self, DeleteCommand.self, RestoreCommand.self,
             StatusCommand.self, TasksCommand.self, HistoryCommand.self, ConflictsCommand.self,
+            ScheduleCommand.self, WhatIfCommand.self, BaselineCommand.self, FollowUpsCommand.self, RemindersCommand.self,
+            InviteCommand.self, ReportCommand.self, AnalyticsCommand.self,
             ExportCommand.self, ImportCommand.self, DemoCommand.self, DebugCommand.self,
         ]
     )

@@ -147,7 +147,7 @@ struct CoreCommandTests {
         h.ok("task", "add", "Late one", "--phase", "Setup", "--due", "2026-03-10", "--responsible", "Bo Chen", "--accountable", "Bo Chen")
         h.ok("task", "add", "Soon one", "--phase", "Setup", "--due", "2026-03-24", "--responsible", "Ana Ruiz")
         h.ok("task", "add", "Done one", "--phase", "Setup", "--due", "2026-03-01", "--responsible", "Ana Ruiz")
-        h.ok("task", "done", try h.taskID("Done one"))
+        h.ok("task", "done", try h.taskID("Done one"), "--late-reason", "excusable", "--note", "the kickoff moved")
         h.ok("checkin", "add", "2026-03-22T15:00Z", "--agenda", "Weekly", "--attendee", "Bo Chen")
         let status = try #require(try h.json("status", "--as", "Bo Chen") as? [String: Any])
         let progress = try #require(status["progress"] as? [String: Any])

@@ -5,7 +5,7 @@ struct CheckInCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkin",
         abstract: "Scheduled check-in calls, with attendees and agenda.",
-        subcommands: [Add.self, List.self]
+        subcommands: [Add.self, Next.self, List.self]
     )
 
     struct Add: ParsableCommand {

@@ -47,7 +47,8 @@ struct DemoScript {
         let kickoff = try taskID("Kickoff call: outcomes, owners, dates")
         let discovery = try taskID("Discovery questionnaire")
         let sso = try taskID("Set up single sign-on")
-        try run("Ana held the kickoff call, so she marks it done.", ["task", "done", kickoff])
+        try run("Ana held the kickoff call, later than planned: tandem asks why a late task is late (excusable or preventable), so reports can tell them apart.",
+                ["task", "done", kickoff, "--late-reason", "excusable", "--note", "the customer moved the call twice"])
         try run("Bo, on the customer's laptop, starts the discovery questionnaire (acting as himself with --as).", ["task", "start", discovery, "--as", "bo@acme.example"])
         try run("The customer's IT team needs more time for SSO: Ana moves the due date by a week and says why.",
                 ["task", "edit", sso, "--due", start.adding(days: 19).description])

@@ -5,7 +5,7 @@ struct PhaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "phase",
         abstract: "Phases (milestones) that hold the tasks.",
-        subcommands: [Add.self, List.self, Rename.self, Move.self]
+        subcommands: [Add.self, List.self, Rename.self, Move.self, Gate.self, Approve.self]
     )
 
     struct Add: ParsableCommand {

@@ -14,7 +14,8 @@ struct StatusCommand: ParsableCommand {
         let plan = try session.read()
         _ = try plan.requirePlan()
         let report = try StatusReport(plan: plan, today: try session.today(), me: plan.replica.author)
-        if format.json { return Out.json(report.json) }
+        let followUps = StatusFollowUps(plan: plan, today: report.today)
+        if format.json { return Out.json(followUps.adding(to: report.json)) }
         let info = report.info
         let colour = Out.colour
         let countdown = info.target.map { " · go-live \($0) (\(report.today.days(to: $0)) days)" } ?? ""
@@ -31,9 +32,10 @@ struct StatusCommand: ParsableCommand {
         if let c = report.nextCheckIn {
             Out.line(Table.paint("Next check-in", .bold, colour) + ": \(c.at?.description ?? "—") \(c.agenda ?? "") (\(c.attendees.map { plan.memberName($0) }.joined(separator: ", ")))")
         } else {
-            Out.line(Table.paint("Next check-in", .bold, colour) + ": none scheduled; schedule one with 'tandem checkin add'")
+            Out.line(Table.paint("warning: no check-in is scheduled", .yellow, colour) + "; schedule the next step before this call ends: 'tandem checkin next YYYY-MM-DDTHH:MMZ'")
         }
         Out.line()
+        followUps.print(plan: plan)
         if let me = report.me {
             section("What's next for \(me.name)", report.myTasks, plan, report.today, .cyan)
             for (task, item) in report.myChecklist { Out.line("  [ ] \(item.title)  (checklist of \(task.title), \(item.id.short()))") }

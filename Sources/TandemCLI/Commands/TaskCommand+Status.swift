@@ -29,13 +29,6 @@ extension TaskCommand {
         @Argument(help: "Task id prefix.") var task: String
     }
 
-    struct Done: TaskStatusCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark a task done (records when).")
-        static let status = TaskStatus.done
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "Task id prefix.") var task: String
-    }
-
     struct Reopen: TaskStatusCommand {
         static let configuration = CommandConfiguration(abstract: "Set a task back to todo.")
         static let status = TaskStatus.todo

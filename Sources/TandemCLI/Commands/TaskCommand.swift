@@ -42,7 +42,7 @@ struct TaskCommand: ParsableCommand {
     }
 
     struct Edit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a task's title, due date, estimate or description.")
+        static let configuration = CommandConfiguration(abstract: "Change a task's title, due date, estimate or description, or link it to the goals it serves.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Task id prefix.") var task: String
         @Option var title: String?
@@ -50,12 +50,16 @@ struct TaskCommand: ParsableCommand {
         @Flag(help: "Remove the due date.") var clearDue = false
         @Option(help: "Days.") var estimate: Int?
         @Option var description: String?
+        @Option(help: "Link a goal the task serves (title or id prefix); repeatable.") var goal: [String] = []
+        @Option(help: "Unlink a goal (title or id prefix); repeatable.") var removeGoal: [String] = []
 
         func run() throws {
             let dueDate = try Parse.optionalDate(due, "due date")
             let id = try Session(global).write { plan, resolve in
                 let id = try resolve.task(task)
                 try plan.editTask(id, title: title, due: dueDate, clearDue: clearDue, estimateDays: estimate, description: description)
+                for g in goal { try plan.linkGoal(id, try resolve.goal(g)) }
+                for g in removeGoal { try plan.unlinkGoal(id, try resolve.goal(g)) }
                 return id
             }
             Out.line("updated task \(id.short())")
