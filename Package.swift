@@ -35,7 +35,9 @@ let package = Package(
         .target(name: "TandemReports", dependencies: ["TandemModel"]),
         // The `tandem` command tree (a library, so tests drive it in-process).
         .target(name: "TandemCLI", dependencies: [
-            "TandemModel", "TandemStore", "TandemReports",
+            "TandemModel", "TandemStore", "TandemSync", "TandemServer", "TandemWire",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "TandemReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
@@ -82,7 +84,7 @@ let package = Package(
             .product(name: "NIOTestUtils", package: "swift-nio"),
         ]),
         .testTarget(name: "TandemSyncTests", dependencies: [
-            "TandemSync", "TandemServer", "TandemWire", "TandemStore", "TandemModel",
+            "TandemSync", "TandemServer", "TandemWire", "TandemStore", "TandemModel", "TandemCLI",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),

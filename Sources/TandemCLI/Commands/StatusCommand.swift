@@ -42,6 +42,7 @@ struct StatusCommand: ParsableCommand {
         } else {
             Out.line("Tell tandem who you are (--as MEMBER or 'tandem config set member NAME') to see what's next for you.")
         }
+        if let sync = try SyncSettings.statusLine(session.store) { Out.line(); Out.line(sync) }
     }
 
     private func section(_ title: String, _ tasks: [TaskView], _ plan: OnboardingPlan, _ today: CalendarDate, _ style: Table.Style) {
