@@ -29,7 +29,13 @@ struct ScheduleCommand: ParsableCommand {
         let colour = Out.colour
         Out.line(Table.paint("Schedule on \(today)", .bold, colour) + " · " + ScheduleText.outlook(schedule))
         if !schedule.criticalPath.isEmpty {
-            Out.line("Critical path: " + schedule.criticalPath.map { EntityResolver.label(of: $0, in: plan.document) }.joined(separator: " → "))
+            let steps = schedule.criticalPathNodes.map { node -> String in
+                switch node {
+                case .task(let id): return EntityResolver.label(of: id, in: plan.document)
+                case .gate(let phase): return "approval of \(EntityResolver.label(of: phase, in: plan.document))"
+                }
+            }
+            Out.line("Critical path: " + steps.joined(separator: " → "))
         }
         if let comparison, let delta = comparison.goLiveDelta {
             Out.line("Since baseline '\(comparison.name)': go-live \(ScheduleText.signed(delta)) (\(comparison.baselineGoLive.map(\.description) ?? "—") → \(comparison.goLive.map(\.description) ?? "—"))")

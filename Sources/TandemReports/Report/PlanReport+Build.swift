@@ -27,7 +27,12 @@ extension PlanReport {
         self.goLive = schedule.goLiveDate
         self.slipDays = schedule.slipDays
         let titles = TitleIndex(plan)
-        self.criticalPath = schedule.criticalPath.map { titles[$0] }
+        self.criticalPath = schedule.criticalPathNodes.map { node in
+            switch node {
+            case .task(let id): return titles[id]
+            case .gate(let phase): return "approval of \(titles[phase]) by \(plan.gate(of: phase).map { plan.memberName($0.approver) } ?? "?")"
+            }
+        }
         self.cycles = schedule.cycles.map { $0.tasks.map { titles[$0] } }
         self.blockers = schedule.gates.compactMap { gate in
             guard case .gate(let phase) = gate.kind, let view = plan.gate(of: phase), !view.isApproved else { return nil }
@@ -121,7 +126,8 @@ extension PlanReport {
         }
         self.engagement = [Side.internal, .customer].map { side in
             let date = latest[side].map { CalendarDate(utcMilliseconds: $0) }
-            return Engagement(side: side, lastActivity: date, daysSince: date.map { $0.days(to: today) }, recentOperations: recent[side] ?? 0)
+            // Activity after `today` (a pinned day in the past) counts as today.
+            return Engagement(side: side, lastActivity: date, daysSince: date.map { max(0, $0.days(to: today)) }, recentOperations: recent[side] ?? 0)
         }
 
         // RACI matrix.

@@ -18,6 +18,8 @@ public struct Schedule: Sendable {
     public let goLive: Int?
     /// Critical tasks from the first to the go-live, following the dependencies that drive them.
     public let criticalPath: [EntityID]
+    /// The same path with the approval gates on it (a gate waiting for approval can be critical).
+    public let criticalPathNodes: [ScheduleInput.NodeKind]
     public let cycles: [DependencyCycle]
     let taskIndex: [EntityID: Int]
 
@@ -36,6 +38,7 @@ public struct Schedule: Sendable {
         self.nodes = result.nodes
         self.goLive = result.goLive
         self.criticalPath = result.criticalPath.compactMap { input.nodes[$0].kind.taskID }
+        self.criticalPathNodes = result.criticalPath.map { input.nodes[$0].kind }
         self.cycles = result.cycles
     }
 
