@@ -13,9 +13,15 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let context = CLIContext.current
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-demo-\(UUID().uuidString)").path
-        defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
+        defer {
+            if !keep {
+                try? FileManager.default.removeItem(atPath: directory)
+                try? FileManager.default.removeItem(atPath: directory + "-sync")
+            }
+        }
         var script = DemoScript(directory: directory, parent: context)
         try script.play()
+        try SyncDemo(root: directory + "-sync", parent: context).play()
         if keep { Out.line("\nThe demo store is kept at \(directory); try: TANDEM_STORE=\(directory) tandem status") }
     }
 }

@@ -25,7 +25,7 @@ struct SyncSettings {
         let stats = try store.statistics()
         let refused = try store.rejectedOperations().count
         let state = try store.syncState(server: server)
-        let last = state.lastSyncMilliseconds.map { "last synced \(Instant(milliseconds: $0)) UTC" } ?? "never synced"
+        let last = state.lastSyncMilliseconds.map { "last synced \(Instant(milliseconds: $0))" } ?? "never synced"
         var parts = ["\(stats.pending) pending"]
         if refused > 0 { parts.append("\(refused) refused ('tandem sync' lists them)") }
         parts.append("\(last) with \(server)")
