@@ -71,7 +71,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .executableTarget(name: "tandem-bench", dependencies: ["TandemModel", "TandemStore", "TandemReports", "CZlib"]),
+        .executableTarget(name: "tandem-bench", dependencies: [
+            "TandemModel", "TandemStore", "TandemReports", "CZlib", "TandemServer", "TandemSync", "TandemWire",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         .testTarget(name: "TandemModelTests", dependencies: ["TandemModel"]),
         .testTarget(name: "TandemStoreTests", dependencies: ["TandemStore", "TandemModel"]),

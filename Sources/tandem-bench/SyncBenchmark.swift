@@ -1,0 +1,222 @@
+import Dispatch
+import Foundation
+import Logging
+import TandemModel
+import TandemServer
+import TandemStore
+import TandemSync
+import TandemWire
+
+/// Sync figures (medians over `runs`), against an in-process `SyncServer`
+/// with its SQLite store in a temporary directory (WAL, synchronous=FULL),
+/// over TCP on 127.0.0.1:
+/// - ingest: one client pushing 100,000 operations in batches, durable (target ≥ 100,000 ops/s);
+/// - latency: push to delivery at 50 other live clients, p50/p99 (target p99 < 50 ms);
+/// - catch-up: a fresh client joining a 100,000-operation plan (target < 2 s);
+/// - bytes on the wire per operation, raw and compressed.
+/// Call from main.swift: `if all || selected.contains("sync") { runSyncBenchmark(runs: runs) }`.
+func runSyncBenchmark(runs: Int = 3) {
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { try await SyncBenchmark(runs: max(1, runs)).run() } catch { print("sync: benchmark failed: \(error)") }
+        done.signal()
+    }
+    done.wait()
+}
+
+private struct SyncBenchmark {
+    let runs: Int
+    let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let operations = 100_000
+
+    func run() async throws {
+        let workload = Self.workload()
+        print("sync: workload \(workload.operations.count) operations (create + title + status per task, then renames)")
+        try bytesPerOperation(workload.operations)
+        var rates: [Double] = []
+        var catchUps: [String: [Double]] = [:]
+        for _ in 0..<runs {
+            try await withServer { server, store, port in
+                let plan = try await PlanAdministration(store: store).createPlan(.init(title: "Bench", customer: "Acme"))
+                let (member, token) = try await PlanAdministration(store: store).addMember(plan: plan.id, name: "Pusher", side: .internal, role: nil)
+                let endpoint = SyncEndpoint(host: "127.0.0.1", port: port)
+                let pusher = InMemorySyncReplica(author: member.member, supportsSnapshots: false)
+                _ = try await SyncClient(endpoint: endpoint, token: token, replica: pusher, logger: logger).syncOnce()
+                let operations = pusher.edit { plan in Self.makeOperations(in: &plan) }
+                precondition(operations >= Self.operations)
+                let options = SyncOptions(batchSize: 5_000, window: 4, responseTimeout: .seconds(60))
+                let start = ContinuousClock.now
+                let report = try await SyncClient(endpoint: endpoint, token: token, replica: pusher, options: options, logger: logger).syncOnce()
+                let seconds = (ContinuousClock.now - start).seconds
+                rates.append(Double(report.acknowledged) / seconds)
+
+                // Catch-up of a fresh client: into a SQLite store (full history), into memory, and from a snapshot.
+                for (label, makeReplica) in Self.freshReplicas(endpoint: endpoint) {
+                    let (replica, cleanup) = try makeReplica()
+                    defer { cleanup() }
+                    let begin = ContinuousClock.now
+                    _ = try await SyncClient(endpoint: endpoint, token: token, replica: replica, options: options, logger: logger).syncOnce()
+                    catchUps[label, default: []].append((ContinuousClock.now - begin).seconds)
+                }
+            }
+        }
+        print("sync: ingest, one client, \(Self.operations) operations in batches of 5,000 (window 4), durable: median \(Int(median(rates))) ops/s (min \(Int(rates.min()!)), \(runs) runs; target ≥ 100,000)")
+        for label in ["SQLite store (full history)", "in memory (full history)", "in memory from a snapshot"] {
+            let times = catchUps[label] ?? []
+            print("sync: catch-up of a fresh client joining a \(Self.operations)-operation plan, \(label): median \(ms(median(times))) (\(runs) runs; target < 2 s)")
+        }
+        try await latency()
+    }
+
+    // MARK: Latency
+
+    func latency(subscribers: Int = 50, pushes: Int = 200) async throws {
+        var p50s: [Double] = [], p99s: [Double] = []
+        for _ in 0..<runs {
+            try await withServer { server, store, port in
+                let admin = PlanAdministration(store: store)
+                let plan = try await admin.createPlan(.init(title: "Latency", customer: "Acme"))
+                let endpoint = SyncEndpoint(host: "127.0.0.1", port: port)
+                let sentAt = LockedBox<[Int: ContinuousClock.Instant]>([:])
+                let samples = LockedBox<[Double]>([])
+                var watchers: [Task<Void, any Error>] = []
+                let ready = LockedBox(0)
+                for index in 0..<subscribers {
+                    let (member, token) = try await admin.addMember(plan: plan.id, name: "Watcher \(index)", side: .customer, role: nil)
+                    let replica = InMemorySyncReplica(author: member.member, supportsSnapshots: false)
+                    replica.onReceive = { operations in
+                        let now = ContinuousClock.now
+                        for operation in operations {
+                            guard case .set(_, "title", .string(let title), _) = operation.action, title.hasPrefix("lat-"), let index = Int(title.dropFirst(4)),
+                                  let sent = sentAt.value[index] else { continue }
+                            samples.mutate { $0.append((now - sent).seconds) }
+                        }
+                    }
+                    let client = SyncClient(endpoint: endpoint, token: token, replica: replica, logger: logger)
+                    watchers.append(Task { try await client.watch { event in if case .converged = event { ready.mutate { $0 += 1 } } } })
+                }
+                let (member, token) = try await admin.addMember(plan: plan.id, name: "Pusher", side: .internal, role: nil)
+                let pusher = InMemorySyncReplica(author: member.member, supportsSnapshots: false)
+                let pushOptions = SyncOptions(pollInterval: .milliseconds(1))
+                let pushClient = SyncClient(endpoint: endpoint, token: token, replica: pusher, options: pushOptions, logger: logger)
+                let pushing = Task { try await pushClient.watch() }
+                while ready.value < subscribers { try await Task.sleep(for: .milliseconds(20)) }
+                try await Task.sleep(for: .milliseconds(300))
+                let task = try pusher.edit { plan -> EntityID in
+                    let phase = try plan.addPhase(title: "Latency")
+                    return try plan.addTask(.init(title: "lat-setup"), in: phase)
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                for index in 0..<pushes {
+                    sentAt.mutate { $0[index] = .now }
+                    try pusher.edit { plan in try plan.editTask(task, title: "lat-\(index)") }
+                    try await Task.sleep(for: .milliseconds(15))
+                }
+                let expected = pushes * subscribers
+                for _ in 0..<300 where samples.value.count < expected { try await Task.sleep(for: .milliseconds(20)) }
+                pushing.cancel()
+                for watcher in watchers { watcher.cancel() }
+                let sorted = samples.value.sorted()
+                guard !sorted.isEmpty else { print("sync: latency: no deliveries measured"); return }
+                p50s.append(sorted[sorted.count / 2])
+                p99s.append(sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))])
+                if sorted.count < expected { print("sync: latency: only \(sorted.count) of \(expected) deliveries seen") }
+            }
+        }
+        print("sync: push-to-delivery latency at \(subscribers) live clients (\(pushes) single-edit pushes, from the edit to each delivery, pusher polling every 1 ms): median p50 \(ms(median(p50s))), median p99 \(ms(median(p99s))) (\(runs) runs; target p99 < 50 ms)")
+    }
+
+    // MARK: Bytes
+
+    func bytesPerOperation(_ operations: [TandemModel.Operation]) throws {
+        let batches = stride(from: 0, to: operations.count, by: 5_000).map { Array(operations[$0..<min($0 + 5_000, operations.count)]) }
+        var raw = 0, compressed = 0, single = 0
+        for (index, batch) in batches.enumerated() {
+            let message = Message.push(Push(batch: UInt64(index + 1), operations: batch))
+            raw += message.frame(compressAbove: .max).bytes.count
+            compressed += message.frame().bytes.count
+            single += batch.reduce(0) { $0 + $1.encoded.count }
+        }
+        let count = Double(operations.count)
+        print(String(format: "sync: bytes on the wire per operation (typical edits, batches of 5,000, whole frames): raw %.2f, compressed %.2f (zlib level 1); one-by-one encoding %.2f", Double(raw) / count, Double(compressed) / count, Double(single) / count))
+        let small = Array(operations.suffix(20))
+        let smallMessage = Message.push(Push(batch: 1, operations: small))
+        print(String(format: "sync: a small push of 20 renames: raw %.2f, compressed %.2f bytes per operation", Double(smallMessage.frame(compressAbove: .max).bytes.count) / 20, Double(smallMessage.frame(compressAbove: 0).bytes.count) / 20))
+    }
+
+    // MARK: Support
+
+    static func workload() -> (operations: [TandemModel.Operation], unused: Void) {
+        var plan = OnboardingPlan(replica: PlanReplica(replicaID: .random(), author: EntityID(OperationID(replica: ReplicaID(1), counter: 1))))
+        _ = try! plan.createPlan(.init(title: "Bench", customer: "Acme"))
+        _ = plan.replica.takeOutbox()
+        _ = makeOperations(in: &plan)
+        return (plan.replica.takeOutbox(), ())
+    }
+
+    /// 25,000 tasks (create, title, status) and 25,000 renames: 100,000 operations and a few more.
+    @discardableResult
+    static func makeOperations(in plan: inout OnboardingPlan) -> Int {
+        var made = 0
+        var tasks: [EntityID] = []
+        let phases = (0..<20).map { try! plan.addPhase(title: "Phase \($0)") }
+        made += 40
+        for index in 0..<25_000 {
+            tasks.append(try! plan.addTask(.init(title: "Task \(index)"), in: phases[index % phases.count]))
+            made += 3
+        }
+        for (index, task) in tasks.enumerated() {
+            try! plan.editTask(task, title: "Task \(index) (renamed)")
+            made += 1
+        }
+        return made
+    }
+
+    static func freshReplicas(endpoint: SyncEndpoint) -> [(String, () throws -> (any SyncReplica, () -> Void))] {
+        [
+            ("SQLite store (full history)", {
+                let directory = NSTemporaryDirectory() + "tandem-bench-client-\(UUID().uuidString)"
+                let store = try ReplicaStore.create(at: directory)
+                return (StoreSyncReplica(store: store, server: endpoint.description), { try? FileManager.default.removeItem(atPath: directory) })
+            }),
+            ("in memory (full history)", { (InMemorySyncReplica(supportsSnapshots: false), {}) }),
+            ("in memory from a snapshot", { (InMemorySyncReplica(supportsSnapshots: true), {}) }),
+        ]
+    }
+
+    func withServer(_ body: (SyncServer, SQLiteServerStore, Int) async throws -> Void) async throws {
+        let directory = NSTemporaryDirectory() + "tandem-bench-server-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SQLiteServerStore(directory: directory)
+        let server = SyncServer(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)
+        let running = Task { try await server.run() }
+        let port = try await server.listeningPort()
+        do {
+            try await body(server, store, port)
+        } catch {
+            server.shutdown()
+            _ = try? await running.value
+            throw error
+        }
+        server.shutdown()
+        _ = try? await running.value
+    }
+
+    func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
+    }
+
+    func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+}
+
+/// A value behind a lock, for counters shared with callbacks.
+private final class LockedBox<Value>: @unchecked Sendable {
+    // @unchecked: `stored` is only touched under `lock`.
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.withLock { stored } }
+    func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
+}
