@@ -55,6 +55,8 @@ struct ReportCommand: ParsableCommand {
         guard let output else { return CLIContext.current.output.write(text) }
         let path = CLIContext.current.absolute(output)
         do {
+            let parent = (path as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
             throw CLIError("io-error", "cannot write \(path): \(error.localizedDescription)", exitCode: ExitStatus.failure)
