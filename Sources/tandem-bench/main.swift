@@ -7,3 +7,4 @@ let all = selected.isEmpty
 if all || selected.contains("model") { runModelBenchmark(runs: runs) }
 if all || selected.contains("cli") { runCLIBenchmark(runs: 15) }
 if all || selected.contains("sync") { runSyncBenchmark(runs: runs) }
+if all || selected.contains("reports") { runReportsBenchmark(runs: 5) }
