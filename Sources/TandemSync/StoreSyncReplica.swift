@@ -87,6 +87,8 @@ public enum OperationSummary {
         case .move(let entity, let parent, _): "move \(entity.short()) under \(parent.short())"
         case .addToSet(let entity, let field, let element): "add \(element) to \(field) of \(entity.short())"
         case .removeFromSet(let entity, let field, let element, _): "remove \(element) from \(field) of \(entity.short())"
+        case .insertText(let entity, let field, let insertion): "insert \(insertion.length) characters into \(field) of \(entity.short())"
+        case .deleteText(let entity, let field, let deletion): "delete \(deletion.count) characters from \(field) of \(entity.short())"
         }
     }
 }

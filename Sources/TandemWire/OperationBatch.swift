@@ -167,6 +167,8 @@ public enum OperationBatch {
         case .move: 5
         case .addToSet: 6
         case .removeFromSet: 7
+        case .insertText: 8
+        case .deleteText: 9
         }
     }
 
@@ -205,6 +207,14 @@ public enum OperationBatch {
                 w.varint(tables.replica(tag.replica))
                 w.varint(tag.counter)
             }
+        case .insertText(let entity, let field, let insertion):
+            w.varint(tables.entity(entity))
+            w.varint(tables.string(field))
+            insertion.encode(into: &w)
+        case .deleteText(let entity, let field, let deletion):
+            w.varint(tables.entity(entity))
+            w.varint(tables.string(field))
+            deletion.encode(into: &w)
         }
     }
 
@@ -248,6 +258,14 @@ public enum OperationBatch {
             observed.reserveCapacity(count)
             for _ in 0..<count { observed.append(try readID(&r, t.replicas)) }
             return .removeFromSet(entity: entity, field: field, element: element, observed: observed)
+        case 8:
+            let entity = try t.entity(&r)
+            let field = try t.string(&r)
+            return .insertText(entity: entity, field: field, insertion: try TextInsertion(decoding: &r))
+        case 9:
+            let entity = try t.entity(&r)
+            let field = try t.string(&r)
+            return .deleteText(entity: entity, field: field, deletion: try TextDeletion(decoding: &r))
         default:
             throw DecodingError("unknown action \(tag)", at: offset)
         }

@@ -83,6 +83,10 @@ enum Vectors {
             return "\(head) add entity=\(entity.origin) field=\(field) element=\(element)"
         case .removeFromSet(let entity, let field, let element, let observed):
             return "\(head) remove entity=\(entity.origin) field=\(field) element=\(element) observed=\(observed.map(\.description))"
+        case .insertText(let entity, let field, let insertion):
+            return "\(head) insert-text entity=\(entity.origin) field=\(field) \(insertion)"
+        case .deleteText(let entity, let field, let deletion):
+            return "\(head) delete-text entity=\(entity.origin) field=\(field) \(deletion)"
         }
     }
 }

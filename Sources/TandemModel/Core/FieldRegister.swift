@@ -60,6 +60,8 @@ public struct EntityState: Hashable, Sendable {
     public let creator: EntityID?
     public internal(set) var fields: [String: FieldRegister] = [:]
     public internal(set) var sets: [String: AddWinsSet] = [:]
+    /// Collaborative text fields (document bodies, descriptions, comments).
+    public internal(set) var texts: [String: TextSequence] = [:]
     /// The latest delete (`true`) or restore (`false`), if any.
     public internal(set) var deletion: FieldRegister?
 
@@ -68,4 +70,7 @@ public struct EntityState: Hashable, Sendable {
     public subscript(field: String) -> Value { fields[field]?.value ?? .null }
 
     public func members(of field: String) -> [Value] { sets[field]?.members ?? [] }
+
+    /// The current text of a text field ("" when it has none).
+    public func text(_ field: String) -> String { texts[field]?.text ?? "" }
 }

@@ -48,13 +48,17 @@ public enum Action: Hashable, Sendable {
     /// Removes the additions of `element` that the author had seen (`observed`);
     /// an addition made concurrently survives (add wins).
     case removeFromSet(entity: EntityID, field: String, element: Value, observed: [OperationID])
+    /// Inserts characters into a collaborative text field (FugueMax; see docs/text.md).
+    case insertText(entity: EntityID, field: String, insertion: TextInsertion)
+    /// Deletes characters of a text field by their ids; they stay as tombstones.
+    case deleteText(entity: EntityID, field: String, deletion: TextDeletion)
 
     /// The entity the action changes (for `create`, nil: it is the operation's own id).
     public var target: EntityID? {
         switch self {
         case .create: return nil
         case .set(let e, _, _, _), .delete(let e), .restore(let e), .move(let e, _, _),
-             .addToSet(let e, _, _), .removeFromSet(let e, _, _, _):
+             .addToSet(let e, _, _), .removeFromSet(let e, _, _, _), .insertText(let e, _, _), .deleteText(let e, _, _):
             return e
         }
     }
@@ -62,7 +66,8 @@ public enum Action: Hashable, Sendable {
     /// The field the action changes, if any.
     public var field: String? {
         switch self {
-        case .set(_, let f, _, _), .addToSet(_, let f, _), .removeFromSet(_, let f, _, _): return f
+        case .set(_, let f, _, _), .addToSet(_, let f, _), .removeFromSet(_, let f, _, _),
+             .insertText(_, let f, _), .deleteText(_, let f, _): return f
         case .create, .delete, .restore, .move: return nil
         }
     }
@@ -77,6 +82,8 @@ public enum Action: Hashable, Sendable {
         case .move: return "move"
         case .addToSet: return "add"
         case .removeFromSet: return "remove"
+        case .insertText: return "insert text"
+        case .deleteText: return "delete text"
         }
     }
 }

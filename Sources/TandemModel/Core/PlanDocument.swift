@@ -18,6 +18,8 @@ public struct PlanDocument: Hashable, Sendable {
     /// Operations waiting for the entity they name to be created.
     var waiting: [EntityID: [Operation]] = [:]
     var waitingIDs: Set<OperationID> = []
+    /// Text insertions waiting for an origin character of their text field.
+    var waitingText: [TextFieldKey: [Operation]] = [:]
 
     public init() {}
 
@@ -28,6 +30,8 @@ public struct PlanDocument: Hashable, Sendable {
         case duplicate
         /// Held until `missing` is created; applied automatically then.
         case waiting(missing: EntityID)
+        /// A text insertion held until the characters it was typed next to arrive.
+        case waitingForText(entity: EntityID, field: String)
     }
 
     @discardableResult
@@ -38,14 +42,25 @@ public struct PlanDocument: Hashable, Sendable {
             waitingIDs.insert(operation.id)
             return .waiting(missing: missing)
         }
+        if case .insertText(let entity, let field, let insertion) = operation.action,
+           !canApplyText(insertion, to: entity, field) {
+            // An origin character has not arrived yet: hold it, like a missing entity.
+            waitingText[TextFieldKey(entity: entity, field: field), default: []].append(operation)
+            waitingIDs.insert(operation.id)
+            return .waitingForText(entity: entity, field: field)
+        }
         perform(operation)
-        if case .create = operation.action { releaseWaiters(of: EntityID(operation.id)) }
+        switch operation.action {
+        case .create: releaseWaiters(of: EntityID(operation.id))
+        case .insertText(let entity, let field, _): releaseTextWaiters(of: TextFieldKey(entity: entity, field: field))
+        default: break
+        }
         return .applied
     }
 
     /// Operations held for a missing entity, oldest stamp first.
     public var waitingOperations: [Operation] {
-        waiting.values.joined().sorted { $0.stamp < $1.stamp }
+        (Array(waiting.values.joined()) + Array(waitingText.values.joined())).sorted { $0.stamp < $1.stamp }
     }
 
     /// The entity an operation needs before it can apply, if this replica lacks it.
@@ -59,7 +74,8 @@ public struct PlanDocument: Hashable, Sendable {
             if entities[parent] == nil { return parent }
             return nil
         case .set(let entity, _, _, _), .delete(let entity), .restore(let entity),
-             .addToSet(let entity, _, _), .removeFromSet(let entity, _, _, _):
+             .addToSet(let entity, _, _), .removeFromSet(let entity, _, _, _),
+             .insertText(let entity, _, _), .deleteText(let entity, _, _):
             return entities[entity] == nil ? entity : nil
         }
     }
@@ -73,6 +89,30 @@ public struct PlanDocument: Hashable, Sendable {
                 if case .waiting = apply(operation) { continue }
                 if case .create = operation.action { ready.append(EntityID(operation.id)) }
             }
+        }
+    }
+
+    /// Whether every origin of an insertion is present (a field with no text yet has none).
+    private func canApplyText(_ insertion: TextInsertion, to entity: EntityID, _ field: String) -> Bool {
+        if let sequence = entities[entity]?.texts[field] { return sequence.canApply(insertion) }
+        return insertion.leftOrigin == nil && insertion.rightOrigin == nil
+    }
+
+    /// Retries the text insertions held for one field until none can proceed.
+    private mutating func releaseTextWaiters(of key: TextFieldKey) {
+        var progress = true
+        while progress, let held = waitingText[key], !held.isEmpty {
+            progress = false
+            var still: [Operation] = []
+            for operation in held {
+                guard case .insertText(_, _, let insertion) = operation.action,
+                      canApplyText(insertion, to: key.entity, key.field)
+                else { still.append(operation); continue }
+                waitingIDs.remove(operation.id)
+                perform(operation)
+                progress = true
+            }
+            waitingText[key] = still.isEmpty ? nil : still
         }
     }
 
@@ -103,7 +143,34 @@ public struct PlanDocument: Hashable, Sendable {
 
         case .removeFromSet(let entity, let field, let element, let observed):
             entities[entity]?.sets[field, default: AddWinsSet()].remove(element, tags: observed)
+
+        case .insertText(let entity, let field, let insertion):
+            // An insertion the sequence refuses (a hostile or corrupt one) changes nothing,
+            // on every replica alike; validation at the server keeps them out in the first place.
+            try? entities[entity]?.texts[field, default: TextSequence()].apply(insertion)
+
+        case .deleteText(let entity, let field, let deletion):
+            entities[entity]?.texts[field, default: TextSequence()].apply(deletion)
         }
+    }
+}
+
+/// Names one text field of one entity.
+struct TextFieldKey: Hashable, Sendable {
+    let entity: EntityID
+    let field: String
+}
+
+extension PlanDocument {
+    /// Runs a local edit on a text field's sequence in place (creating the field if needed).
+    mutating func editText<R>(_ entity: EntityID, _ field: String, _ body: (inout TextSequence) -> R) -> R? {
+        guard entities[entity] != nil else { return nil }
+        let existed = entities[entity]!.texts[field] != nil
+        let result = body(&entities[entity]!.texts[field, default: TextSequence()])
+        // An edit that changed nothing must not leave an empty field behind that
+        // other replicas would not have.
+        if !existed, entities[entity]!.texts[field] == TextSequence() { entities[entity]!.texts[field] = nil }
+        return result
     }
 }
 

@@ -5,7 +5,7 @@
 /// the sync engine; remote operations come in through `receive(_:)`.
 public struct PlanReplica: Sendable {
     public let replicaID: ReplicaID
-    public private(set) var document: PlanDocument
+    public internal(set) var document: PlanDocument
     public private(set) var clock: HybridLogicalClock
     public private(set) var nextCounter: UInt64
     /// The member that local operations are attributed to.

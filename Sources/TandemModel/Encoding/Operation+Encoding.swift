@@ -73,6 +73,10 @@ extension ByteWriter {
             byte(7); entityID(entity); string(field); value(element)
             varint(observed.count)
             for tag in observed { operationID(tag) }
+        case .insertText(let entity, let field, let insertion):
+            byte(8); entityID(entity); string(field); insertion.encode(into: &self)
+        case .deleteText(let entity, let field, let deletion):
+            byte(9); entityID(entity); string(field); deletion.encode(into: &self)
         }
     }
 }
@@ -185,6 +189,14 @@ extension ByteReader {
             observed.reserveCapacity(count)
             for _ in 0..<count { observed.append(try operationID()) }
             return .removeFromSet(entity: entity, field: field, element: element, observed: observed)
+        case 8:
+            let entity = try entityID()
+            let field = try name("field name")
+            return .insertText(entity: entity, field: field, insertion: try TextInsertion(decoding: &self))
+        case 9:
+            let entity = try entityID()
+            let field = try name("field name")
+            return .deleteText(entity: entity, field: field, deletion: try TextDeletion(decoding: &self))
         case let tag:
             throw DecodingError("unknown action tag \(tag)", at: start)
         }

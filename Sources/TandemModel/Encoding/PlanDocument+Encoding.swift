@@ -63,6 +63,12 @@ extension PlanDocument {
                     for tag in removed { w.operationID(tag) }
                 }
             }
+            let textNames = entity.texts.keys.sorted()
+            w.varint(textNames.count)
+            for name in textNames {
+                w.string(name)
+                entity.texts[name]!.encode(into: &w)
+            }
         }
 
         w.varint(tree.log.count)
@@ -80,6 +86,15 @@ extension PlanDocument {
         for key in held {
             w.entityID(key)
             let operations = waiting[key]!
+            w.varint(operations.count)
+            for operation in operations { w.operation(operation) }
+        }
+        let heldText = waitingText.keys.sorted { ($0.entity, $0.field) < ($1.entity, $1.field) }
+        w.varint(heldText.count)
+        for key in heldText {
+            w.entityID(key.entity)
+            w.string(key.field)
+            let operations = waitingText[key]!
             w.varint(operations.count)
             for operation in operations { w.operation(operation) }
         }
@@ -135,6 +150,10 @@ extension PlanDocument {
                 }
                 entity.sets[name] = set
             }
+            for _ in 0..<(try r.count(max: limit, "text field count")) {
+                let name = try r.name("text field name")
+                entity.texts[name] = try TextSequence(decoding: &r)
+            }
             entities[id] = entity
         }
 
@@ -162,6 +181,16 @@ extension PlanDocument {
                 group.append(operation)
             }
             waiting[key] = group
+        }
+        for _ in 0..<(try r.count(max: limit, "waiting text group count")) {
+            let key = TextFieldKey(entity: try r.entityID(), field: try r.name("text field name"))
+            var group: [Operation] = []
+            for _ in 0..<(try r.count(max: limit, "waiting operation count")) {
+                let operation = try r.operation()
+                waitingIDs.insert(operation.id)
+                group.append(operation)
+            }
+            waitingText[key] = group
         }
         guard r.isAtEnd else { throw DecodingError("trailing bytes after snapshot", at: r.offset) }
     }

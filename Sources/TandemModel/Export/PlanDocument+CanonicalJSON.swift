@@ -37,6 +37,9 @@ extension PlanDocument {
             if !present.isEmpty { sets[name] = .array(present.map(\.json)) }
         }
         if !sets.isEmpty { members["sets"] = .object(sets) }
+        var texts: [String: JSONValue] = [:]
+        for (name, sequence) in entity.texts where !sequence.isEmpty { texts[name] = .string(sequence.text) }
+        if !texts.isEmpty { members["texts"] = .object(texts) }
         let shown = allChildren(of: id).filter { isShown($0, hidden) }
         if !shown.isEmpty { members["children"] = .array(shown.map { node($0, hidden) }) }
         return .object(members)

@@ -28,6 +28,8 @@ public enum History {
             case .move(_, let parent, _): value = .reference(parent)
             case .delete: value = .bool(true)
             case .restore: value = .bool(false)
+            case .insertText(_, _, let insertion): value = .string(insertion.text)
+            case .deleteText(_, _, let deletion): value = .int(Int64(deletion.count))
             }
             return FieldChange(
                 operation: op.id, time: op.time, author: op.author,

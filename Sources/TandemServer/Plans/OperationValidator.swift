@@ -66,7 +66,7 @@ struct OperationValidator {
         case .set(let entity, _, let value, _), .addToSet(let entity, _, let value), .removeFromSet(let entity, _, let value, _):
             result.append(entity)
             if case .reference(let target) = value { result.append(target) }
-        case .delete(let entity), .restore(let entity):
+        case .delete(let entity), .restore(let entity), .insertText(let entity, _, _), .deleteText(let entity, _, _):
             result.append(entity)
         case .move(let entity, let parent, _):
             result.append(entity)

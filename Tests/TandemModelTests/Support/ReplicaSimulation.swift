@@ -33,7 +33,19 @@ struct ReplicaSimulation {
         var replica = replicas[index]
         let known = replica.document.entities.keys.sorted()
         let target = random.pick(known)
-        switch Int.random(in: 0..<100, using: &random) {
+        switch Int.random(in: 0..<115, using: &random) {
+        case 100..<108:
+            let length = replica.document[target]?.texts["body"]?.count ?? 0
+            replica.insertText(random.pick(["Hello ", "world", "✓ ", "SSO first. "]), at: Int.random(in: 0...length, using: &random), in: "body", of: target)
+        case 108..<112:
+            let length = replica.document[target]?.texts["body"]?.count ?? 0
+            if length > 0 {
+                let start = Int.random(in: 0..<length, using: &random)
+                replica.deleteText(start..<min(length, start + Int.random(in: 1...4, using: &random)), in: "body", of: target)
+            }
+        case 112..<115:
+            let current = replica.document[target]?.text("body") ?? ""
+            replica.replaceText(in: "body", of: target, with: random.chance(0.5) ? current + " (edited)" : String(current.reversed()))
         case 0..<25:
             let parent = random.chance(0.7) ? target : root
             let siblings = replica.document.allChildren(of: parent)
