@@ -5,6 +5,7 @@ let selected = Set(arguments.filter { !$0.hasPrefix("--") && Int($0) == nil })
 let all = selected.isEmpty
 
 if all || selected.contains("model") { runModelBenchmark(runs: runs) }
+if all || selected.contains("text") { runTextTraceBenchmark(runs: max(runs, 5)) }
 if all || selected.contains("cli") { runCLIBenchmark(runs: 15) }
 if all || selected.contains("sync") { runSyncBenchmark(runs: runs) }
 if all || selected.contains("reports") { runReportsBenchmark(runs: 5) }
