@@ -3,6 +3,9 @@
 
 Usage: text_trace_pycrdt.py TRACE.json.gz [RUNS]
 
+RUNS 0 prints {"skipped": ...} at once: the suite (scripts/bench-all) measures pycrdt
+on this trace in benchmarks/peers/workloads.py, beside Loro and Automerge.
+
 Prints one JSON object on stdout:
   time_median_s       median wall time of RUNS replays (default 3)
   times_s             every run
@@ -56,6 +59,9 @@ def main():
         print("usage: text_trace_pycrdt.py TRACE.json.gz [RUNS]", file=sys.stderr)
         sys.exit(2)
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    if runs < 1:
+        print(json.dumps({"skipped": "measured by benchmarks/peers/workloads.py (RUNS 0)"}))
+        return
     with gzip.open(sys.argv[1], "rt", encoding="utf-8") as f:
         trace = json.load(f)
     patches = [p for txn in trace["txns"] for p in txn["patches"]]
