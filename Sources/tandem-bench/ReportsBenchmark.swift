@@ -49,7 +49,7 @@ func runReportsBenchmark(runs: Int = 5) {
 
 /// A plan of `tasks` tasks in 20 phases with 10 members and `dependencies`
 /// finish-to-start links to earlier tasks (so no cycle); a third of the work done.
-private func reportsBenchPlan(tasks count: Int, dependencies: Int, today: CalendarDate) -> (OnboardingPlan, [Operation]) {
+private func reportsBenchPlan(tasks count: Int, dependencies: Int, today: CalendarDate) -> (OnboardingPlan, [TandemModel.Operation]) {
     var random = SeededRandom(seed: 5)
     let start = today.adding(days: -60)
     var plan = OnboardingPlan(replica: PlanReplica(replicaID: ReplicaID(42), wallClock: { 1_775_000_000_000 }))
