@@ -27,6 +27,7 @@ struct StatusFollowUps {
             table.add(r.day?.description ?? "—", r.kind, r.subject == nil ? "weekly digest" : label(r.subject), r.recipients.map { plan.memberName($0) }.joined(separator: ", "), "sent")
         }
         Out.table(table)
+        if due.count > 10 { Out.line("… and \(due.count - 10) more due today") }
         Out.line("drafts: 'tandem followups' · due reminders: 'tandem followups --reminders [--record]'")
         Out.line()
     }

@@ -48,8 +48,8 @@ public struct FollowUpDrafter: Sendable {
         let quoted = "\u{201C}\(task.title)\u{201D}"
 
         var lines: [String] = []
-        let names = to.map(firstName)
-        lines.append(names.isEmpty ? "Hello," : "Hi \(list(names)),")
+        let names = to.compactMap(firstName)
+        lines.append(names.isEmpty || names.count < to.count ? "Hello," : "Hi \(list(names)),")
         lines.append("")
         switch kind {
         case .dueSoon:
@@ -152,8 +152,10 @@ public struct FollowUpDrafter: Sendable {
         return ([], "It is a step towards going live.")
     }
 
-    private func firstName(_ id: EntityID) -> String {
+    /// The first name to greet, or nil for a template's placeholder member ("Customer IT admin (placeholder)").
+    private func firstName(_ id: EntityID) -> String? {
         let name = plan.memberName(id)
+        if name.hasSuffix("(placeholder)") { return nil }
         return name.split(separator: " ").first.map(String.init) ?? name
     }
 }

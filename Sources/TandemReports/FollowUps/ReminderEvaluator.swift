@@ -33,7 +33,9 @@ public struct ReminderEvaluator: Sendable {
                 let overdueDays = -daysLeft
                 let key = rules.dailyWhenOverdue ? "overdue:\(task.id):\(today)" : "overdue:\(task.id):\(due)"
                 add(drafter.draft(for: task, kind: .overdue, key: key))
-                if let after = rules.escalateAfterDays, overdueDays >= after, task.accountable != nil {
+                // Escalate to an Accountable member who is not already the one being reminded.
+                if let after = rules.escalateAfterDays, overdueDays >= after, let accountable = task.accountable,
+                   !task.responsible.isEmpty, !task.responsible.contains(accountable) {
                     add(drafter.draft(for: task, kind: .escalation, key: "escalation:\(task.id):\(due)"))
                 }
             }
