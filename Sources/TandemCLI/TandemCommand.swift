@@ -26,7 +26,7 @@ struct TandemCommand: ParsableCommand {
             MemberCommand.self, GoalCommand.self, PhaseCommand.self, TaskCommand.self,
             ChecklistCommand.self, RACICommand.self, DependencyCommand.self,
             CheckInCommand.self, ResourceCommand.self, FormCommand.self, FeedbackCommand.self,
-            CommentCommand.self, InternalCommand.self, DeleteCommand.self, RestoreCommand.self,
+            CommentCommand.self, DocCommand.self, InternalCommand.self, DeleteCommand.self, RestoreCommand.self,
             StatusCommand.self, TasksCommand.self, HistoryCommand.self, ConflictsCommand.self,
             ScheduleCommand.self, WhatIfCommand.self, BaselineCommand.self, FollowUpsCommand.self, RemindersCommand.self,
             InviteCommand.self, ReportCommand.self, AnalyticsCommand.self,

@@ -49,21 +49,56 @@ struct FeedbackCommand: ParsableCommand {
 struct CommentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "comment",
-        abstract: "Comments on any entity (visible to both sides).",
-        subcommands: [Add.self, List.self]
+        abstract: "Comments on any entity (visible to both sides); their text merges character by character.",
+        subcommands: [Add.self, Edit.self, List.self]
     )
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Comment on an entity: tandem comment add 3f9a \"Waiting on IT\"")
+        static let configuration = CommandConfiguration(
+            abstract: "Comment on an entity: tandem comment add 3f9a \"Waiting on IT\"",
+            discussion: "Without TEXT, $VISUAL or $EDITOR opens to write it (or use --file FILE, - for standard input)."
+        )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Id prefix of any entity.") var subject: String
-        @Argument var text: String
+        @Argument(help: "The comment; omit it to write it in your editor.") var text: String?
+        @Option(help: "Read the comment from this file (- for standard input).") var file: String?
+
+        func validate() throws {
+            if text != nil, file != nil { throw ValidationError("give the comment as TEXT or with --file, not both") }
+        }
 
         func run() throws {
-            let id = try Session(global).write { plan, resolve in
-                try plan.addComment(on: try resolve.entity(subject), text: text)
+            let session = try Session(global)
+            // Check the subject before opening an editor, so nobody writes a comment for nothing.
+            _ = try EntityResolver(plan: try session.read()).entity(subject)
+            let body = try text ?? TextInput.trimmed(try file.map(TextInput.read(file:)) ?? TextInput.edit("", what: "comment"))
+            let id = try session.write { plan, resolve in
+                try plan.addComment(on: try resolve.entity(subject), text: body)
             }
             Out.line("added comment \(id.short())")
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a comment's text (the diff merges with others' edits); without TEXT, opens your editor.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Comment id prefix.") var comment: String
+        @Argument(help: "The new text; omit it to edit in your editor.") var text: String?
+        @Option(help: "Read the new text from this file (- for standard input).") var file: String?
+
+        func validate() throws {
+            if text != nil, file != nil { throw ValidationError("give the new text as TEXT or with --file, not both") }
+        }
+
+        func run() throws {
+            let session = try Session(global)
+            let plan = try session.read()
+            let id = try EntityResolver(plan: plan).entity(comment, kinds: [.comment, .internalComment])
+            let current = plan.document[id]?.textField(Field.text) ?? ""
+            let body = try text ?? TextInput.trimmed(try file.map(TextInput.read(file:)) ?? TextInput.edit(current + "\n", what: "comment"))
+            let changed = try session.write { plan, _ in try plan.editComment(id, text: body) }
+            Out.line(changed ? "updated comment \(id.short())" : "no change")
         }
     }
 

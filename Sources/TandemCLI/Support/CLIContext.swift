@@ -9,11 +9,15 @@ public struct CLIContext: Sendable {
     public var output: any CLIOutput
     /// The working directory that relative store paths start from.
     public var workingDirectory: String
+    /// Reads all of standard input (`--file -`); tests pass their own.
+    public var readStandardInput: @Sendable () -> Data
 
-    public init(environment: [String: String], output: any CLIOutput, workingDirectory: String? = nil) {
+    public init(environment: [String: String], output: any CLIOutput, workingDirectory: String? = nil,
+                readStandardInput: @escaping @Sendable () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) {
         self.environment = environment
         self.output = output
         self.workingDirectory = workingDirectory ?? FileManager.default.currentDirectoryPath
+        self.readStandardInput = readStandardInput
     }
 
     @TaskLocal static var current = CLIContext(environment: ProcessInfo.processInfo.environment, output: StandardOutput())

@@ -76,6 +76,8 @@ struct EntityResolver {
         for field in [Field.title, Field.name, Field.label, Field.text, Field.agenda] {
             if let text = e[field].string { return text }
         }
+        // Comments keep their text in a text field; its first line labels them.
+        if let text = e.textField(Field.text) { return String(text.prefix { !$0.isNewline }) }
         return ""
     }
 }

@@ -113,6 +113,7 @@ extension OnboardingPlan {
     }
 
     /// A comment on any visible entity, kept under it so it moves with it.
+    /// Its text is a text field, so later edits merge character by character.
     @discardableResult
     public mutating func addComment(on subject: EntityID, text: String) throws(PlanError) -> EntityID {
         let entity = try require(subject)
@@ -121,8 +122,21 @@ extension OnboardingPlan {
         }
         try Self.requireText(text, "comment")
         let comment = replica.create(.comment, under: subject)
-        replica.set(comment, Field.text, .string(text))
+        setText(Field.text, of: comment, to: text)
         return comment
+    }
+
+    /// Changes a comment's (or internal comment's) text; returns whether it changed.
+    @discardableResult
+    public mutating func editComment(_ id: EntityID, text: String) throws(PlanError) -> Bool {
+        let entity = try require(id)
+        guard entity.kind == .comment || entity.kind == .internalComment else {
+            throw PlanError(.wrongKind, "\(id.short()) is a \(entity.kind), not a comment")
+        }
+        try Self.requireText(text, "comment")
+        guard entity.textField(Field.text) != text else { return false }
+        setText(Field.text, of: id, to: text)
+        return true
     }
 
     // MARK: Internal-only
@@ -145,7 +159,7 @@ extension OnboardingPlan {
         try require(subject)
         try Self.requireText(text, "internal comment")
         let comment = replica.create(.internalComment, under: section)
-        replica.set(comment, Field.text, .string(text))
+        setText(Field.text, of: comment, to: text)
         replica.set(comment, Field.subject, .reference(subject))
         return comment
     }

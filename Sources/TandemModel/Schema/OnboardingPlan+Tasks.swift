@@ -52,7 +52,8 @@ extension OnboardingPlan {
         replica.set(task, Field.status, TaskStatus.todo.value)
         if let due = draft.due { replica.set(task, Field.due, .date(due)) }
         if let estimate = draft.estimateDays { replica.set(task, Field.estimate, .int(Int64(estimate))) }
-        if let description = draft.description { replica.set(task, Field.description, .string(description)) }
+        // A text field: concurrent edits merge character by character.
+        if let description = draft.description { setText(Field.description, of: task, to: description) }
         if let r = draft.responsible { replica.add(.reference(r), to: Field.responsible, of: task) }
         if let a = draft.accountable { replica.set(task, Field.accountable, .reference(a)) }
         return task
@@ -63,13 +64,16 @@ extension OnboardingPlan {
     }
 
     /// Edits task fields; nil leaves a field alone, `clearDue` removes the due date.
+    /// The description is a text field: the change is diffed into character
+    /// insertions and deletions, so two people's edits to different parts of
+    /// it both survive; an empty description clears it.
     public mutating func editTask(_ id: EntityID, title: String? = nil, due: CalendarDate? = nil, clearDue: Bool = false,
                                   estimateDays: Int? = nil, description: String? = nil) throws(PlanError) {
         try require(id, kind: .task)
         if let title { try Self.requireText(title, "task title"); replica.set(id, Field.title, .string(title)) }
         if clearDue { replica.set(id, Field.due, .null) } else if let due { replica.set(id, Field.due, .date(due)) }
         if let estimateDays { try Self.validateEstimate(estimateDays); replica.set(id, Field.estimate, .int(Int64(estimateDays))) }
-        if let description { replica.set(id, Field.description, .string(description)) }
+        if let description { setText(Field.description, of: id, to: description) }
     }
 
     /// Sets a task's status; `done` records the completion time, reopening clears it.

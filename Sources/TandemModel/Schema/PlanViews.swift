@@ -35,6 +35,7 @@ public struct TaskView: Hashable, Sendable {
     public let due: CalendarDate?
     public let estimateDays: Int?
     public let completed: Instant?
+    /// The description (a collaborative text field); nil when empty.
     public let description: String?
     public let responsible: [EntityID]
     public let accountable: EntityID?
@@ -193,7 +194,7 @@ extension OnboardingPlan {
             id: id, title: e[Field.title].string ?? "",
             status: e[Field.status].symbol.flatMap(TaskStatus.init(rawValue:)) ?? .todo,
             due: e[Field.due].date, estimateDays: e[Field.estimate].int.map(Int.init),
-            completed: e[Field.completed].instant, description: e[Field.description].string,
+            completed: e[Field.completed].instant, description: e.textField(Field.description).flatMap { $0.isEmpty ? nil : $0 },
             responsible: e.members(of: Field.responsible).compactMap(\.reference),
             accountable: e[Field.accountable].reference,
             consulted: e.members(of: Field.consulted).compactMap(\.reference),
@@ -263,12 +264,12 @@ extension OnboardingPlan {
     public func comments(on subject: EntityID) -> [CommentView] {
         var result = visibleChildren(of: subject, kind: .comment).map { id in
             let e = document[id]!
-            return CommentView(id: id, subject: subject, author: e.creator, time: e.created.time, text: e[Field.text].string ?? "", isInternal: false)
+            return CommentView(id: id, subject: subject, author: e.creator, time: e.created.time, text: e.textField(Field.text) ?? "", isInternal: false)
         }
         if let section = internalSectionID {
             for id in visibleChildren(of: section, kind: .internalComment) where document[id]![Field.subject].reference == subject {
                 let e = document[id]!
-                result.append(CommentView(id: id, subject: subject, author: e.creator, time: e.created.time, text: e[Field.text].string ?? "", isInternal: true))
+                result.append(CommentView(id: id, subject: subject, author: e.creator, time: e.created.time, text: e.textField(Field.text) ?? "", isInternal: true))
             }
         }
         return result.sorted { ($0.time, $0.id) < ($1.time, $1.id) }

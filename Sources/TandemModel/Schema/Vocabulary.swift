@@ -15,6 +15,10 @@ extension EntityKind {
     public static let formField: EntityKind = "form-field"
     public static let feedback: EntityKind = "feedback"
     public static let comment: EntityKind = "comment"
+    /// A collaborative document (title, body text) on the plan or on a task.
+    public static let document: EntityKind = "document"
+    /// A named version of a document: a marker holding the plan's version vector.
+    public static let version: EntityKind = "version"
     /// The internal-only section: everything under it is withheld from customers.
     public static let internalSection: EntityKind = "internal"
     public static let riskNote: EntityKind = "risk-note"
@@ -143,4 +147,8 @@ public enum Field {
     public static let subject = "subject"
     public static let severity = "severity"
     public static let health = "health"
+    /// A document's text.
+    public static let body = "body"
+    /// A named version's version vector, in ``VersionVector/compact`` form.
+    public static let vector = "vector"
 }
