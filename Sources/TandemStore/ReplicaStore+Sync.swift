@@ -32,9 +32,13 @@ extension ReplicaStore {
             try state.bind(2, cursor)
             try state.run()
             if added > 0 {
+                // Refreshed when the tail reaches the threshold *and* the part the
+                // snapshot covers: a long catch-up arriving in chunks then rewrites
+                // the snapshot O(log n) times, not once per chunk.
                 let covered = try db.integer("SELECT seq FROM snapshot WHERE id = 1") ?? 0
                 let tail = try db.integer("SELECT count(*) FROM operations WHERE seq > \(covered)") ?? 0
-                if tail >= Int64(snapshotThreshold) { try writeSnapshot(try loadDocument().document) }
+                let head = try db.integer("SELECT count(*) FROM operations WHERE seq <= \(covered)") ?? 0
+                if tail >= max(Int64(snapshotThreshold), head) { try writeSnapshot(try loadDocument().document) }
             }
             return added
         }

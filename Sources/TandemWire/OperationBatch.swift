@@ -9,11 +9,11 @@ import TandemModel
 /// clock readings are deltas. A typical field edit takes 8–12 bytes before
 /// compression.
 public enum OperationBatch {
-    // Header byte of one operation.
-    static let actionMask: UInt8 = 0x07
-    static let nextFlag: UInt8 = 0x08
-    static let sameAuthorFlag: UInt8 = 0x10
-    static let reservedMask: UInt8 = 0xE0
+    // Header byte of one operation: four bits of action (1–9 are used), then flags.
+    static let actionMask: UInt8 = 0x0F
+    static let nextFlag: UInt8 = 0x10
+    static let sameAuthorFlag: UInt8 = 0x20
+    static let reservedMask: UInt8 = 0xC0
 
     /// Encodes operations in the given order.
     public static func encode(_ operations: some Collection<Operation>) -> [UInt8] {

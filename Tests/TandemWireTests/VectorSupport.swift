@@ -131,6 +131,9 @@ enum VectorMessages {
             op(18, base + 6, .move(entity: task, parent: plan, position: Position(digits: [1]))),
             op(19, base + 7, .delete(entity: task)),
             op(20, base + 8, .restore(entity: task)),
+            op(21, base + 9, .insertText(entity: task, field: "notes", insertion: TextInsertion(id: CharacterID(replica: client, sequence: 1), leftOrigin: nil, rightOrigin: nil, text: "SSO via Okta"))),
+            op(22, base + 10, .insertText(entity: task, field: "notes", insertion: TextInsertion(id: CharacterID(replica: client, sequence: 13), leftOrigin: CharacterID(replica: client, sequence: 12), rightOrigin: nil, text: "!"))),
+            op(23, base + 11, .deleteText(entity: task, field: "notes", deletion: TextDeletion(runs: [TextDeletion.Run(replica: client, first: 9, length: 4)]))),
             op(3, base - 5000, .create(kind: .phase, parent: plan, position: Position(digits: [2])), author: nil, replica: server),
         ]
     }

@@ -39,9 +39,10 @@ struct OperationValidator {
         if op.time.milliseconds > nowMilliseconds &+ maximumDriftMilliseconds {
             return (.futureTime, "operation \(op.id) is stamped \(op.time), more than \(maximumDriftMilliseconds / 1000) s ahead of the server's clock")
         }
-        let size = op.encoded.count
-        if size > limits.maxOperationBytes {
-            return (.operationTooLarge, "operation \(op.id) takes \(size) bytes; the limit is \(limits.maxOperationBytes)")
+        // Only a long string can make an operation large (names, positions and
+        // observed tags are bounded by the decoder), so only then is it measured.
+        if Self.longestString(in: op.action) > limits.maxOperationBytes / 2, op.encoded.count > limits.maxOperationBytes {
+            return (.operationTooLarge, "operation \(op.id) takes \(op.encoded.count) bytes; the limit is \(limits.maxOperationBytes)")
         }
         for entity in references(of: op) where !exists(entity) {
             return (.unknownEntity, "operation \(op.id) (\(op.action.verb)) names entity \(entity.short()), which this plan does not have")
@@ -51,6 +52,17 @@ struct OperationValidator {
         }
         if case .create = op.action { created.insert(EntityID(op.id)) }
         return nil
+    }
+
+    private static func longestString(in action: Action) -> Int {
+        let value: Value
+        switch action {
+        case .set(_, _, let v, _), .addToSet(_, _, let v), .removeFromSet(_, _, let v, _): value = v
+        case .insertText(_, _, let insertion): return insertion.text.utf8.count
+        default: return 0
+        }
+        if case .string(let text) = value { return text.utf8.count }
+        return 0
     }
 
     private func exists(_ entity: EntityID) -> Bool {

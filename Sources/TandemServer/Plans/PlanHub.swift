@@ -27,7 +27,7 @@ public final class PlanHub: @unchecked Sendable {
 
     /// How many recent operations stay in memory for live delivery.
     static let recentCapacity = 50_000
-    /// A snapshot is stored after this many operations since the last one.
+    /// A snapshot is stored after at least this many operations since the last one.
     static let snapshotInterval: UInt64 = 10_000
 
     struct Subscriber {
@@ -155,7 +155,9 @@ public final class PlanHub: @unchecked Sendable {
 
     private func snapshotIfDue() async throws {
         let due: (UInt64, [UInt8])? = lock.withLock {
-            guard head >= lastSnapshot + Self.snapshotInterval else { return nil }
+            // Spaced geometrically up to a cap: a plan growing by a million
+            // operations is snapshotted a few dozen times, not a hundred.
+            guard head >= lastSnapshot + max(Self.snapshotInterval, min(lastSnapshot, 200_000)) else { return nil }
             lastSnapshot = head
             return (head, document.encodedSnapshot())
         }
