@@ -91,7 +91,7 @@ struct TextTimeTravelTests {
         let travel = TextTimeTravel(entity: doc, field: Field.body, operations: f.plan.replica.outbox)
         for (time, text) in moments { #expect(travel.replay(asOf: time).text == text) }
         #expect(travel.replay(asOf: .zero).text == "")
-        // A moment as a person types it: no logical part, so all of that millisecond.
+        // A moment as a log prints it (logical part 0, so no "+N").
         let typed = try TextTimeTravel.parseMoment(CivilTime.iso8601(milliseconds: Int64(clock.milliseconds - 60_000)))
         #expect(travel.replay(asOf: typed).text == "zero one 2")
     }
@@ -196,7 +196,7 @@ struct TextTimeTravelTests {
 
     @Test func momentsParse() throws {
         let minute = try TextTimeTravel.parseMoment("2026-03-20T14:05Z")
-        #expect(minute == HybridTimestamp(milliseconds: UInt64(Instant(iso8601: "2026-03-20T14:05Z")!.milliseconds), logical: .max))
+        #expect(minute == HybridTimestamp(milliseconds: UInt64(Instant(iso8601: "2026-03-20T14:05Z")!.milliseconds), logical: 0))
         let exact = try TextTimeTravel.parseMoment("2026-03-20T14:05:07.250Z+3")
         #expect(exact.logical == 3 && exact.milliseconds % 60_000 == 7_250)
         let day = try TextTimeTravel.parseMoment("2026-03-20")

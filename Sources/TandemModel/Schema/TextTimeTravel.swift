@@ -156,25 +156,25 @@ public struct TextTimeTravel: Sendable {
     // MARK: Naming a moment
 
     /// Parses a moment for `--at`: `YYYY-MM-DDTHH:MM[:SS[.mmm]]Z`, optionally
-    /// followed by `+N` (the logical part, as history prints it), or a bare
-    /// date, meaning the end of that day (UTC). Without `+N` every operation
-    /// of that millisecond is included.
+    /// followed by `+N` (the logical part), exactly as ``HybridTimestamp``
+    /// prints it, so a time copied from a log names that very operation; or a
+    /// bare date, meaning the end of that day (UTC).
     public static func parseMoment(_ text: String) throws(PlanError) -> HybridTimestamp {
         var clock = Substring(text)
-        var logical = UInt16.max
+        var logical: UInt16?
         if let plus = clock.lastIndex(of: "+"), clock[..<plus].hasSuffix("Z") {
             guard let value = UInt16(clock[clock.index(after: plus)...]) else { throw momentError(text) }
             logical = value
             clock = clock[..<plus]
         }
         if let date = CalendarDate(iso8601: clock) {
-            guard logical == .max else { throw momentError(text) }
+            guard logical == nil else { throw momentError(text) }
             return HybridTimestamp(milliseconds: UInt64(max(0, Int64(date.daysSinceEpoch) + 1)) * 86_400_000 - 1, logical: .max)
         }
         guard let instant = Instant(iso8601: String(clock)), instant.milliseconds >= 0, instant.milliseconds < 1 << 48 else {
             throw momentError(text)
         }
-        return HybridTimestamp(milliseconds: UInt64(instant.milliseconds), logical: logical)
+        return HybridTimestamp(milliseconds: UInt64(instant.milliseconds), logical: logical ?? 0)
     }
 
     private static func momentError(_ text: String) -> PlanError {
