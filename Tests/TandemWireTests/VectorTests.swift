@@ -114,6 +114,33 @@ enum MalformedVectors {
         zeroReplica.varint(UInt64(1)); zeroReplica.varint(1); zeroReplica.fixed64(0)
         zeroReplica.varint(0); zeroReplica.varint(0); zeroReplica.varint(0)
         let zeros = [UInt8](repeating: 0, count: 1 << 20)
+        // One operation on entity 1@aa, field "notes": header byte, then the action body.
+        func oneOperation(header: UInt8, _ body: (inout ByteWriter) -> Void) -> [UInt8] {
+            var w = ByteWriter()
+            w.varint(UInt64(1)) // batch id
+            w.varint(1); w.fixed64(0xAA) // one replica
+            w.varint(1); w.string("notes") // one name
+            w.varint(1); w.varint(0); w.varint(1) // one entity: 1@aa
+            w.varint(1) // one operation
+            w.byte(header); w.varint(0); w.varint(2) // replica 0, counter 2
+            w.signed(1000); w.varint(0); w.varint(0) // time, no author
+            body(&w)
+            return w.bytes
+        }
+        let unknownAction = oneOperation(header: 10) { w in w.varint(0) }
+        let emptyInsertion = oneOperation(header: 8) { w in
+            w.varint(0); w.varint(0) // entity 0, field 0
+            w.varint(1); w.fixed64(0xAA) // text replicas
+            w.varint(1); w.varint(1); w.varint(0); w.varint(0) // id 1@aa, no origins
+            w.string("") // no characters
+        }
+        let originOutsideTable = oneOperation(header: 8) { w in
+            w.varint(0); w.varint(0)
+            w.varint(1); w.fixed64(0xAA)
+            w.varint(1); w.varint(6) // id 6@aa
+            w.varint(2); w.varint(5) // left origin on text replica 1 of a table of 1
+            w.varint(0); w.string("x")
+        }
         return [
             Vector(name: "unknown-type", bytes: frame(0x42, []), code: "unknown-message", why: "0x42 is no message type"),
             Vector(name: "length-below-two", bytes: [0, 0, 0, 1, 0x01], code: "malformed-frame", why: "a frame holds at least its type and flags"),
@@ -128,6 +155,9 @@ enum MalformedVectors {
             Vector(name: "batch-too-many-operations", bytes: frame(0x02, tooMany.bytes), code: "batch-too-large", why: "more than the 10,000 operations a batch may hold"),
             Vector(name: "batch-entity-index-out-of-range", bytes: frame(0x02, badIndex.bytes), code: "malformed-message", why: "entity index 5 in an empty entity table"),
             Vector(name: "batch-replica-zero", bytes: frame(0x02, zeroReplica.bytes), code: "malformed-message", why: "replica id 0 is reserved"),
+            Vector(name: "batch-unknown-action", bytes: frame(0x02, unknownAction), code: "malformed-message", why: "action 10 is not defined (1–9 are)"),
+            Vector(name: "batch-text-empty-insertion", bytes: frame(0x02, emptyInsertion), code: "malformed-message", why: "a text insertion inserts at least one character"),
+            Vector(name: "batch-text-origin-outside-table", bytes: frame(0x02, originOutsideTable), code: "malformed-message", why: "a character id names text replica 1 of a table of 1"),
             Vector(name: "zip-bomb-declared", bytes: compressed(0x03, declared: 1 << 30, zeros), code: "inflation-limit", why: "1 KiB declaring 1 GiB: refused before inflating"),
             Vector(name: "zip-bomb-lying", bytes: compressed(0x03, declared: 100, zeros), code: "inflation-limit", why: "declares 100 bytes, inflates to 1 MiB: stopped at 101"),
             Vector(name: "not-zlib", bytes: frame(0x03, flags: Frame.compressedFlag, [0x0A, 0xDE, 0xAD, 0xBE, 0xEF]), code: "bad-compression", why: "not a zlib stream"),
