@@ -144,6 +144,7 @@ struct DocCommandTests {
         let edited = Self.run(h, stdin: "Q1. Do you support SAML SSO?\n", "doc", "edit", doc, "--file", "-")
         #expect(edited.out == "updated document \(doc.prefix(8)): +5 −0 characters\n")
         #expect(h.ok("doc", "show", "questionnaire") == "Q1. Do you support SAML SSO?\n")
+        #expect(h.ok("task", "show", task).contains("document     Questionnaire (\(doc.prefix(8)), 29 characters)"))
         // A document goes with its task.
         h.ok("task", "delete", task)
         #expect(h.ok("doc", "list").contains("no documents yet"))
@@ -183,6 +184,10 @@ struct DocCommandTests {
         h.environment["VISUAL"] = try Self.editor(h, "printf 'from visual' > \"$1\"")
         h.ok("doc", "edit", doc)
         #expect(h.ok("doc", "show", doc) == "from visual\n")
+        // The newline an editor adds to a file that lacked one is not an edit.
+        h.environment["VISUAL"] = try Self.editor(h, "printf '\\n' >> \"$1\"")
+        #expect(h.ok("doc", "edit", doc) == "no change\n")
+        #expect(try #require(try h.json("doc", "show", doc) as? [String: Any])["text"] as? String == "from visual")
         #expect(h.run("doc", "edit", "ffffffffffff").err.contains("[unknown-document]"))
         #expect(h.run("comment", "add", "ffffffffffff").err.contains("[unknown-id]"), "the subject is checked before the editor opens")
     }

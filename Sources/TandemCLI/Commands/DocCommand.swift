@@ -120,7 +120,8 @@ struct DocCommand: ParsableCommand {
             let id = try EntityResolver(plan: plan).document(document)
             let doc = try plan.requireDocument(id)
             let base = plan.document[id]?.texts[Field.body] ?? TextSequence()
-            let edited = try file.map(TextInput.read(file:)) ?? TextInput.edit(doc.body, what: "doc-" + doc.title)
+            let edited = try file.map(TextInput.read(file:))
+                ?? TextInput.withoutAddedNewline(try TextInput.edit(doc.body, what: "doc-" + doc.title), original: doc.body)
             guard edited != doc.body else { return Out.line("no change") }
             let (inserted, deleted) = try session.write { plan, _ in
                 try plan.editDocument(id, from: base, to: edited)

@@ -147,6 +147,7 @@ struct TaskCommand: ParsableCommand {
             for sub in plan.subtasks(of: id) { Out.line("subtask      [\(sub.status.rawValue)] \(sub.title) (\(sub.id.short()))") }
             for item in plan.checklist(of: id) { Out.line("checklist    [\(item.done ? "x" : " ")] \(item.title) (\(item.id.short()))") }
             for r in plan.resources(of: id) { Out.line("resource     \(r.title) \(r.url)") }
+            for d in plan.documents where d.task == id { Out.line("document     \(d.title) (\(d.id.short()), \(d.length) characters)") }
             for c in plan.comments(on: id) { Out.line("comment      \(plan.memberName(c.author)): \(c.text)") }
         }
     }

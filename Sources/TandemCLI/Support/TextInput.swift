@@ -83,6 +83,17 @@ enum TextInput {
         return text
     }
 
+    /// What the editor saved, without the final newline most editors add to a
+    /// file that lacked one (vim's 'fixeol', nano): opening and saving a text
+    /// must not change it.
+    static func withoutAddedNewline(_ saved: String, original: String) -> String {
+        guard original.unicodeScalars.last != "\n", saved.unicodeScalars.last == "\n" else { return saved }
+        var scalars = Substring(saved).unicodeScalars
+        scalars.removeLast()
+        if original.unicodeScalars.last != "\r", scalars.last == "\r" { scalars.removeLast() }
+        return String(scalars)
+    }
+
     /// A one-line-or-more note (comment) typed in an editor: surrounding blank
     /// space trimmed, as editors add a final newline.
     static func trimmed(_ text: String) -> String {
