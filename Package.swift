@@ -93,5 +93,9 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "TandemAdminTests", dependencies: [
+            "TandemServer", "TandemSync", "TandemWire", "TandemModel", "CSQLite",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )
