@@ -238,6 +238,16 @@ class Report:
                      % (t["message_raw"] / t["updates"], kb(t.get("message_zlib_level1")), kb(t.get("message_unbatched_raw")),
                         ms(t.get("decode_s"))))
             self.out()
+        if t and t.get("proposed_encodings"):
+            self.out("What W2's messages would weigh with the wire changes recommended below (a size-only prototype"
+                     " in `Sources/tandem-bench/PeerWorkloads+Encoding.swift`, checked to reproduce `OperationBatch`"
+                     " byte for byte before any change; cumulative):")
+            self.out()
+            smallest = min((r["message_zlib"] for n in self.peers for v in ("edits", "batched")
+                            for r in [self.peer_w2(n, v, 1)] if r), default=None)
+            self.table(["encoding", "raw", "zlib", "vs smallest peer (zlib)"],
+                       [[step["name"], kb(step["raw"]), kb(step["zlib"]), ratio(step["zlib"], smallest)]
+                        for step in t["proposed_encodings"]])
         self.out("Peers merge with one native call per message (pycrdt `apply_update`, Loro `import_batch`), so their"
                  " merge figures carry no per-update Python overhead. Automerge's binding has no `apply_changes`:"
                  " each replica `merge()`s a fork of every other replica taken before merging, which finds and"

@@ -47,6 +47,9 @@ func runPeerWorkloads(runs: Int, arguments: [String]) {
               + " (decode \(peerMilliseconds(row.decode)) ms of it), \(peerMilliseconds(row.merge / Double(PeerWorkload.replicas))) ms per replica;"
               + " messages \(row.messageRaw) B raw, \(row.messageZlib) B zlib; edits \(peerMilliseconds(row.edit)) ms,"
               + " encode \(peerMilliseconds(row.encode)) ms; " + (row.converged ? "converged" : "DID NOT CONVERGE"))
+        for step in row.proposed ?? [] {
+            print("    message size with \(step.name): \(step.raw) B raw, \(step.zlib) B zlib (prototype, not the wire format)")
+        }
         w2Rows.append(row.json(scale: scale))
     }
 
@@ -228,6 +231,7 @@ private struct PeerW2Row {
     var messageZlibLevel1: Int
     var unbatchedRaw: Int
     var converged: Bool
+    var proposed: [(name: String, raw: Int, zlib: Int)]?
 
     func json(scale: Int) -> JSONValue {
         .object([
@@ -245,6 +249,9 @@ private struct PeerW2Row {
             "message_zlib_level1": .int(Int64(messageZlibLevel1)),
             "message_unbatched_raw": .int(Int64(unbatchedRaw)),
             "converged": .bool(converged),
+            "proposed_encodings": proposed.map { steps in
+                .array(steps.map { .object(["name": .string($0.name), "raw": .int(Int64($0.raw)), "zlib": .int(Int64($0.zlib))]) })
+            } ?? .null,
         ])
     }
 }
@@ -255,12 +262,14 @@ private func measureW2(base: PeerW1, updatesPerReplica: Int, runs: Int) -> PeerW
     var merges: [Double] = [], decodes: [Double] = [], edits: [Double] = [], encodes: [Double] = []
     var messageRaw = 0, messageZlib = 0, messageZlib1 = 0, unbatched = 0
     var converged = true
+    var proposed: [(name: String, raw: Int, zlib: Int)]?
     for run in 0..<max(1, runs) {
         // Every replica resumes an hour after W1 and edits every 1–60 s (seeded).
         var gaps = BenchRandom(seed: 0x6A9 &+ UInt64(run))
         var replicas: [PlanReplica] = []
         var messages: [[[UInt8]]] = []
         var editTime = 0.0, encodeTime = 0.0
+        var outboxes: [[TandemModel.Operation]] = []
         for index in 0..<PeerWorkload.replicas {
             let clock = PeerSimulatedClock(milliseconds: PeerWorkload.startMilliseconds + 3_600_000)
             // Each replica loads W1's snapshot, as the peers load W1's bytes: it then owns
@@ -282,7 +291,10 @@ private func measureW2(base: PeerW1, updatesPerReplica: Int, runs: Int) -> PeerW
                 offset += chunk
             }
             encodeTime += (ContinuousClock.now - encodeStart).seconds
-            if run == 0 { unbatched += outbox.reduce(0) { $0 + $1.encoded.count } }
+            if run == 0 {
+                unbatched += outbox.reduce(0) { $0 + $1.encoded.count }
+                if updatesPerReplica <= chunk { outboxes.append(outbox) }
+            }
             messages.append(batches)
             replicas.append(replica)
         }
@@ -291,6 +303,7 @@ private func measureW2(base: PeerW1, updatesPerReplica: Int, runs: Int) -> PeerW
             messageRaw = all.reduce(0) { $0 + $1.count }
             messageZlib = all.reduce(0) { $0 + peerZlibSize($1) }
             messageZlib1 = all.reduce(0) { $0 + Deflate.compress($1, level: 1).count }
+            if !outboxes.isEmpty { proposed = proposedBatchSizes(outboxes) }
         }
 
         // Decoding alone, to say how much of the merge it is.
@@ -325,7 +338,7 @@ private func measureW2(base: PeerW1, updatesPerReplica: Int, runs: Int) -> PeerW
     return PeerW2Row(updates: PeerWorkload.replicas * updatesPerReplica, runs: merges.count, merge: median(merges), merges: merges,
                      decode: median(decodes), edit: median(edits), encode: median(encodes),
                      messageRaw: messageRaw, messageZlib: messageZlib, messageZlibLevel1: messageZlib1,
-                     unbatchedRaw: unbatched, converged: converged)
+                     unbatchedRaw: unbatched, converged: converged, proposed: proposed)
 }
 
 private struct PeerWorkloadOptions {
