@@ -52,6 +52,7 @@ struct AdminReportTests {
             try #require(conflicts.count == 1)
             let c = conflicts[0]
             #expect(c["field"] == .string("title"))
+            #expect(c["decidedBy"] == .string(c["winner"]?["time"] == c["loser"]?["time"] ? "replica" : "clock"))
             #expect(c["entity"] == .string(s.task.description))
             let values = Set([c["winner"]?["value"], c["loser"]?["value"]].compactMap { $0 })
             #expect(values == [.string("Configure SSO (Okta)"), .string("Configure SSO (Azure AD)")])

@@ -87,13 +87,13 @@ public enum AdminReports {
         let inspector = try await PlanInspector(store: store, plan: try await PlanInspector.resolvePlan(plan, store: store))
         let filter = PlanInspector.ConflictFilter(entity: try entity.map(inspector.resolveEntity), member: member, since: since, until: until)
         let entries = inspector.conflicts(filter)
-        var table = TextTable("ENTITY", "FIELD", "WINNER", "BY", "AT", "SEQ", "LOSER", "BY", "AT", "SEQ")
+        var table = TextTable("ENTITY", "FIELD", "WINNER", "BY", "AT", "SEQ", "LOSER", "BY", "AT", "SEQ", "DECIDED BY")
         var items: [JSONValue] = []
         for entry in entries {
             let c = entry.conflict
             table.append(["\(c.entity.short()) \(inspector.label(of: c.entity))", c.field,
                           value(c.winner.value), entry.winnerAuthor, c.winner.time.description, "\(entry.winnerSequence)",
-                          value(c.loser.value), entry.loserAuthor, c.loser.time.description, "\(entry.loserSequence)"])
+                          value(c.loser.value), entry.loserAuthor, c.loser.time.description, "\(entry.loserSequence)", decidedBy(c)])
             func write(_ w: Conflict.Write, _ author: String, _ sequence: UInt64) -> JSONValue {
                 .object(["operation": .string(w.operation.description), "value": w.value.json, "author": w.author.map { .string($0.description) } ?? .null,
                          "authorName": .string(author), "time": .string(w.time.description), "sequence": .int(Int64(sequence))])
@@ -101,11 +101,18 @@ public enum AdminReports {
             items.append(.object([
                 "entity": .string(c.entity.description), "label": .string(inspector.label(of: c.entity)), "field": .string(c.field),
                 "winner": write(c.winner, entry.winnerAuthor, entry.winnerSequence), "loser": write(c.loser, entry.loserAuthor, entry.loserSequence),
+                "decidedBy": .string(c.winner.time == c.loser.time ? "replica" : "clock"),
             ]))
         }
         let text = entries.isEmpty ? "no concurrent overwrites in plan \(inspector.plan.id.short())"
             : "\(entries.count) concurrent overwrites resolved by last-writer-wins (the later clock wins; equal clocks: the greater replica id)\n" + table.rendered
         return AdminOutput(text: text, json: .object(["plan": .string(inspector.plan.id.description), "conflicts": .array(items)]))
+    }
+
+    /// Why the winner won: its later clock, or (equal clocks) its greater replica id.
+    static func decidedBy(_ conflict: Conflict) -> String {
+        conflict.winner.time == conflict.loser.time
+            ? "same clock; greater replica \(conflict.winner.operation.replica)" : "later clock"
     }
 
     // MARK: state
@@ -142,7 +149,7 @@ public enum AdminReports {
         let problems = items.reduce(0) { total, item in
             if case .array(let list)? = item["problems"] { return total + list.count } else { return total }
         }
-        lines.append(sound ? "all \(ids.count) plans verified" : "\(problems) problems found")
+        lines.append(sound ? "all \(ids.count) plans verified" : "\(problems) \(problems == 1 ? "problem" : "problems") found")
         return AdminOutput(text: lines.joined(separator: "\n"), json: .object(["ok": .bool(sound), "plans": .array(items)]), succeeded: sound)
     }
 
