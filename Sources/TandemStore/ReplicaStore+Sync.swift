@@ -7,8 +7,8 @@ import TandemModel
 extension ReplicaStore {
     /// Stores operations from a server and advances that server's cursor in one
     /// transaction, so a crash never leaves the cursor ahead of the operations.
-    /// Refreshes the snapshot when the tail grows past the threshold, so that
-    /// loading stays fast after a long catch-up.
+    /// The snapshot is left alone (a long catch-up arrives in many chunks):
+    /// ``acknowledgedDocument()`` refreshes it once at the end of a sync.
     /// - Returns: how many operations were new.
     @discardableResult
     public func receive(_ operations: [Operation], cursor: Int64, server: String) throws(StoreError) -> Int {
@@ -31,15 +31,6 @@ extension ReplicaStore {
             try state.bind(1, server)
             try state.bind(2, cursor)
             try state.run()
-            if added > 0 {
-                // Refreshed when the tail reaches the threshold *and* the part the
-                // snapshot covers: a long catch-up arriving in chunks then rewrites
-                // the snapshot O(log n) times, not once per chunk.
-                let covered = try db.integer("SELECT seq FROM snapshot WHERE id = 1") ?? 0
-                let tail = try db.integer("SELECT count(*) FROM operations WHERE seq > \(covered)") ?? 0
-                let head = try db.integer("SELECT count(*) FROM operations WHERE seq <= \(covered)") ?? 0
-                if tail >= max(Int64(snapshotThreshold), head) { try writeSnapshot(try loadDocument().document) }
-            }
             return added
         }
     }
@@ -47,11 +38,18 @@ extension ReplicaStore {
     /// The document a server holding this replica's acknowledged operations
     /// would have: everything stored except operations still pending upload
     /// and operations a server refused.
+    ///
+    /// When the whole replica is acknowledged this is the stored document, and
+    /// a long tail (after a catch-up) is folded into the snapshot on the way.
     public func acknowledgedDocument() throws(StoreError) -> PlanDocument {
-        try db.readTransaction { () throws(StoreError) in
+        try db.transaction { () throws(StoreError) in
             let pending = try db.integer("SELECT count(*) FROM operations WHERE pending = 1") ?? 0
             let refused = try db.integer("SELECT count(*) FROM rejected") ?? 0
-            if pending == 0, refused == 0 { return try loadDocument().document }
+            if pending == 0, refused == 0 {
+                let loaded = try loadDocument()
+                if loaded.tail >= snapshotThreshold { try writeSnapshot(loaded.document) }
+                return loaded.document
+            }
             let query = try db.prepare("""
                 SELECT o.bytes FROM operations o
                 WHERE o.pending = 0 AND NOT EXISTS (SELECT 1 FROM rejected r WHERE r.replica = o.replica AND r.counter = o.counter)

@@ -18,7 +18,10 @@ public final class InMemorySyncReplica: SyncReplica, @unchecked Sendable {
     /// The state a snapshot installed (empty until then) and every operation applied since.
     private var base = PlanDocument()
     private var log: [Operation] = []
+    /// Pending operations in order; `pendingIDs` says which are still pending,
+    /// so an acknowledgement costs its own size, not the queue's (compacted lazily).
     private var pending: [Operation] = []
+    private var pendingIDs: Set<OperationID> = []
     private var refused: [OperationID: Refusal] = [:]
     private var position: UInt64 = 0
     public let supportsSnapshots: Bool
@@ -50,6 +53,7 @@ public final class InMemorySyncReplica: SyncReplica, @unchecked Sendable {
             defer {
                 let made = plan.replica.takeOutbox()
                 pending.append(contentsOf: made)
+                for operation in made { pendingIDs.insert(operation.id) }
                 log.append(contentsOf: made)
                 replica = plan.replica
             }
@@ -65,20 +69,33 @@ public final class InMemorySyncReplica: SyncReplica, @unchecked Sendable {
     public var document: PlanDocument { locked { replica.document } }
     public var plan: OnboardingPlan { locked { OnboardingPlan(replica: replica) } }
     public var refusedOperations: [OperationID: Refusal] { locked { refused } }
-    public var pendingCount: Int { locked { pending.count } }
+    public var pendingCount: Int { locked { pendingIDs.count } }
 
-    public func pendingOperations() throws -> [Operation] { locked { pending } }
+    public func pendingOperations() throws -> [Operation] {
+        locked {
+            compact()
+            return pending
+        }
+    }
+
+    private func compact() {
+        if pending.count != pendingIDs.count { pending.removeAll { !pendingIDs.contains($0.id) } }
+    }
 
     public func acknowledge(_ ids: [OperationID]) throws {
         let done = Set(ids)
-        locked { pending.removeAll { done.contains($0.id) } }
+        locked {
+            for id in done { pendingIDs.remove(id) }
+            if pendingIDs.count < pending.count / 2 { compact() }
+        }
     }
 
     public func setAside(_ refusedOperations: [(operation: Operation, refusal: Refusal)]) throws {
         locked {
             for (operation, refusal) in refusedOperations { refused[operation.id] = refusal }
             let done = Set(refusedOperations.map(\.operation.id))
-            pending.removeAll { done.contains($0.id) }
+            for id in done { pendingIDs.remove(id) }
+            compact()
         }
     }
 
@@ -112,7 +129,7 @@ public final class InMemorySyncReplica: SyncReplica, @unchecked Sendable {
 
     public func acknowledgedDigest() throws -> [UInt8] {
         let document: PlanDocument = locked { replica.document }
-        let excluded: Set<OperationID> = locked { Set(pending.map(\.id)).union(refused.keys) }
+        let excluded: Set<OperationID> = locked { pendingIDs.union(refused.keys) }
         guard !excluded.isEmpty else { return PlanDigest.of(document) }
         let base: PlanDocument = locked { self.base }
         let log: [Operation] = locked { self.log }
