@@ -84,6 +84,17 @@ struct VerifyTests {
         }
     }
 
+    @Test("an operation whose author is not the member its replica is bound to")
+    func authorMismatch() async throws {
+        try await AdminHarness.with { harness in
+            let s = try await harness.concurrentEdits()
+            let ana = Int64(bitPattern: s.ana.replica.replicaID.rawValue)
+            try harness.tamper("UPDATE replicas SET member = '\(s.bo.member)' WHERE replica = \(ana)")
+            let problems = Self.problems(try await AdminReports.verify(store: harness.store))
+            #expect(problems.contains { $0.code == "author-mismatch" && $0.message.hasSuffix("is bound to member \(s.bo.member.short())") })
+        }
+    }
+
     @Test("an operation naming an entity created later, and a replica's counters out of order")
     func causality() async throws {
         try await AdminHarness.with { harness in

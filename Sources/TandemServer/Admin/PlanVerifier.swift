@@ -10,6 +10,8 @@ import TandemModel
 /// - each replica's counters and clock readings grow along the log (a replica
 ///   sends its operations in the order it made them);
 /// - no operation names an entity that is created only later in the log, or never;
+/// - each operation's author is the member its replica is bound to (none for
+///   the server replica);
 /// - every snapshot decodes and equals (canonical text and version vector)
 ///   the log replayed to its sequence, and the state the server loads at
 ///   start (newest snapshot plus the log after it) equals the full replay.
@@ -52,6 +54,7 @@ public struct PlanVerifier: Sendable {
 
         // Rows: decode, columns, duplicates, per-replica order.
         var seen: [OperationID: UInt64] = [:]
+        let boundMember = Dictionary(inspector.replicaRecords.map { ($0.replica, $0.member) }, uniquingKeysWith: { a, _ in a })
         var lastOfReplica: [ReplicaID: (counter: UInt64, time: HybridTimestamp, sequence: UInt64)] = [:]
         var createdAt: [EntityID: UInt64] = [:]
         var decoded: [(UInt64, Operation)] = []
@@ -68,6 +71,15 @@ public struct PlanVerifier: Sendable {
                 continue
             }
             seen[operation.id] = row.sequence
+            // The server stamps nothing itself: it only accepts a member's operations
+            // from that member's bound replica, and its own as authorless.
+            if operation.id.replica == inspector.plan.serverReplica {
+                if let author = operation.author {
+                    report("author-mismatch", "operation \(operation.id) at sequence \(row.sequence) comes from the server replica but names author \(author.short())")
+                }
+            } else if let bound = boundMember[operation.id.replica], operation.author != bound {
+                report("author-mismatch", "operation \(operation.id) at sequence \(row.sequence) names author \(operation.author?.short() ?? "none") but replica \(operation.id.replica) is bound to member \(bound.short())")
+            }
             if let previous = lastOfReplica[operation.id.replica] {
                 if operation.id.counter <= previous.counter {
                     report("counter-order", "replica \(operation.id.replica): counter \(operation.id.counter) at sequence \(row.sequence) comes after counter \(previous.counter) at sequence \(previous.sequence)")
