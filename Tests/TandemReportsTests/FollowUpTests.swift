@@ -60,6 +60,11 @@ struct FollowUpTests {
         #expect(escalation.task == crm && escalation.to == [t.internalMember] && escalation.cc == [t.customerMember])
         #expect(escalation.body.contains("Bo Chen is responsible for it"))
         #expect(due[2].task == invite)
+        // No escalation when the Accountable member is the one already reminded.
+        let own = try t.task("Own task", estimate: 1, due: 5, responsible: t.internalMember, accountable: t.internalMember)
+        #expect(!evaluateReminders(t.plan, today: today).contains { $0.task == own && $0.kind == .escalation })
+        #expect(evaluateReminders(t.plan, today: today).contains { $0.task == own && $0.kind == .overdue })
+        try t.plan.delete(own)
         // Recorded, they are not due again the same day…
         for f in due { try f.record(in: &t.plan) }
         #expect(evaluateReminders(t.plan, today: today).isEmpty)

@@ -103,6 +103,8 @@ struct ScheduleTests {
         var s = t.schedule()
         #expect(s.timing(of: launch)?.earlyStart == t.dayNumber(10), "waits for the expected approval")
         #expect(s.gates.count == 1 && s.gates[0].isCritical)
+        #expect(s.criticalPathNodes == [.gate(phase: launchPhase), .task(launch)], "the approval is what the go-live waits for")
+        #expect(PlanReport(plan: t.plan, today: t.day(0)).criticalPath == ["approval of Launch by Bo Chen", "Launch"])
         #expect(throws: PlanError.self) { try t.plan.approveGate(launchPhase, by: t.internalMember, at: t.noon(0)) }
         try t.plan.approveGate(launchPhase, by: t.customerMember, at: t.noon(0))
         s = t.schedule(today: 0)

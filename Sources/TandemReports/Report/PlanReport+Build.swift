@@ -39,7 +39,7 @@ extension PlanReport {
             return Blocker(phase: phase, title: titles[phase], approver: plan.memberName(view.approver), opens: gate.finish, critical: gate.isCritical)
         }
 
-        let tasks = plan.allTasks
+        let tasks = schedule.input.taskViews ?? plan.allTasks
         let members = plan.members
         self.members = members
         var sideOf: [EntityID: Side] = [:]

@@ -4,9 +4,19 @@ extension PlanReport {
     /// The report as one CSV table in long form, `section,subject,id,metric,value`
     /// (RFC 4180 quoting), so every figure is a row a spreadsheet can pivot.
     public var csv: String {
-        var rows: [[String]] = [["section", "subject", "id", "metric", "value"]]
+        var out = "section,subject,id,metric,value\r\n"
+        out.reserveCapacity(64 * (timeline.count * 7 + raci.count * 2 + 64))
+        var idText: [EntityID: String] = [:]
         func add(_ section: String, _ subject: String, _ id: EntityID?, _ metric: String, _ value: String) {
-            rows.append([section, subject, id?.description ?? "", metric, value])
+            var idString = ""
+            if let id {
+                if let cached = idText[id] { idString = cached } else { idString = id.description; idText[id] = idString }
+            }
+            out += csvField(section); out += ","
+            out += csvField(subject); out += ","
+            out += idString; out += ","
+            out += csvField(metric); out += ","
+            out += csvField(value); out += "\r\n"
         }
         func percent(_ x: Double?) -> String { x.map { formatFixed($0, 4) } ?? "" }
         add("plan", title, nil, "customer", customer)
@@ -65,13 +75,13 @@ extension PlanReport {
             for (rating, count) in zip(1..., f.counts) { add("feedback", f.title, f.phase, "rating-\(rating)", String(count)) }
             add("feedback", f.title, f.phase, "mean", f.mean.map { formatFixed($0, 2) } ?? "")
         }
-        return rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return out
     }
 }
 
 /// RFC 4180: quote a field holding a comma, quote or line break; double inner quotes.
 func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return text }
     return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
 }
 

@@ -85,8 +85,12 @@ extension PlanReport {
 
 func percentText(_ share: Double) -> String { String(Int((share * 100).rounded())) + "%" }
 
+private let markdownSpecial: Set<UInt8> = Set("\\`*_[]<>#|\n\r".utf8)
+
 /// Escapes Markdown's inline syntax so titles render as typed.
 func markdownText(_ text: String) -> String {
+    // Most titles need no escaping: check the bytes first.
+    guard text.utf8.contains(where: markdownSpecial.contains) else { return text }
     var out = ""
     for c in text {
         switch c {

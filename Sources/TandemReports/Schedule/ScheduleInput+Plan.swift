@@ -18,6 +18,7 @@ extension ScheduleInput {
         let startDay = info?.start.map { Int($0.daysSinceEpoch) } ?? todayDay
         self.init(start: startDay, today: todayDay, target: info?.target.map { Int($0.daysSinceEpoch) })
         let tasks = plan.allTasks
+        taskViews = tasks
         var index: [EntityID: Int] = [:]
         index.reserveCapacity(tasks.count)
         for task in tasks {
@@ -32,14 +33,9 @@ extension ScheduleInput {
         }
         // Dependencies, then inheritance by subtasks (tasks come parents first).
         var incoming: [Int: [Edge]] = [:]
-        for task in tasks {
-            let successor = index[task.id]!
-            for dependency in plan.dependencies(of: task.id) {
-                guard let predecessor = index[dependency.predecessor] else { continue }
-                let edge = Edge(from: predecessor, to: successor, lag: dependency.lagDays, dependency: dependency.id)
-                connect(edge)
-                incoming[successor, default: []].append(edge)
-            }
+        for edge in Self.dependencyEdges(plan.document, index: index) {
+            connect(edge)
+            incoming[edge.to, default: []].append(edge)
         }
         for task in tasks {
             guard let parent = task.parentTask, let parentIndex = index[parent] else { continue }
@@ -65,5 +61,22 @@ extension ScheduleInput {
             let gateIndex = add(node)
             for member in tasksByPhase[phase.id] ?? [] { connect(Edge(from: gateIndex, to: member)) }
         }
+    }
+
+    /// Every visible dependency between visible tasks, in one pass over the
+    /// document (the same set as `plan.dependencies(of:)` for every task, which
+    /// reads each task's children and walks each predecessor's ancestors).
+    /// Visible tasks are exactly the keys of `index`, so a dependency counts when
+    /// it is not deleted, sits under an indexed task and names an indexed one.
+    /// Sorted by successor, then dependency id: one order on every replica.
+    static func dependencyEdges(_ document: PlanDocument, index: [EntityID: Int]) -> [Edge] {
+        var edges: [Edge] = []
+        edges.reserveCapacity(index.count * 2)
+        for (id, entity) in document.entities where entity.kind == .dependency && !entity.isDeleted {
+            guard let successorID = document.parent(of: id), let successor = index[successorID],
+                  let predecessorID = entity[Field.predecessor].reference, let predecessor = index[predecessorID] else { continue }
+            edges.append(Edge(from: predecessor, to: successor, lag: Int(entity[Field.lag].int ?? 0), dependency: id))
+        }
+        return edges.sorted { ($0.to, $0.dependency!) < ($1.to, $1.dependency!) }
     }
 }

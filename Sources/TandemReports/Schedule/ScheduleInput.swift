@@ -78,6 +78,9 @@ public struct ScheduleInput: Sendable {
     public var start: Int
     public var today: Int
     public var target: Int?
+    /// The plan's tasks as read when the input was built from a plan, so that
+    /// reports built on the same schedule need not read them again.
+    public internal(set) var taskViews: [TaskView]? = nil
 
     public init(start: Int, today: Int, target: Int?) {
         self.start = start
