@@ -35,7 +35,10 @@ private struct SyncBenchmark {
 
     func run() async throws {
         let workload = Self.workload()
-        print("sync: workload \(workload.operations.count) operations (create + title + status per task, then renames)")
+        var load = [Double](repeating: 0, count: 3)
+        _ = getloadavg(&load, 3)
+        // Wall-clock figures on a shared 2-core machine depend on what else runs: say so.
+        print("sync: workload \(workload.operations.count) operations (create + title + status per task, then renames); load average \(String(format: "%.1f", load[0])) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
         try bytesPerOperation(workload.operations)
         var rates: [Double] = []
         var syncTimes: [Double] = []
