@@ -174,6 +174,10 @@ struct TextTimeTravelTests {
         let partial = TextTimeTravel(entity: p.doc, field: Field.body, operations: gap).current
         #expect(partial.unapplied.count == 1)
         #expect(partial.text == "xab")
+        // The gap shows without replaying: fewer characters than the live text holds.
+        let held = p.a.document[p.doc]!.texts[Field.body]!.characterIDs.count
+        #expect(p.travel().insertedCharacterCount == held)
+        #expect(TextTimeTravel(entity: p.doc, field: Field.body, operations: gap).insertedCharacterCount == held - 1)
     }
 
     @Test func editsGroupIntoSittingsByAuthorReplicaAndPause() throws {

@@ -17,8 +17,10 @@ extension DocCommand {
             let session = try Session(global)
             let plan = try session.read()
             let id = try EntityResolver(plan: plan).document(document)
-            let past = try DocumentPast(session: session, plan: plan, document: id)
-            let diff = LineDiff(from: try past.text(named: from), to: try past.text(named: to))
+            let current = OnboardingPlan.currentVersionName
+            let past = from == current && to == current ? nil : try DocumentPast(session: session, plan: plan, document: id)
+            func text(_ name: String) throws -> String { try past?.text(named: name) ?? plan.requireDocument(id).body }
+            let diff = LineDiff(from: try text(from), to: try text(to))
             let unified = diff.unified(oldName: from, newName: to)
             if format.json {
                 return Out.json(.object([
@@ -113,11 +115,11 @@ struct DocumentPast {
         self.plan = plan
         self.document = document
         travel = TextTimeTravel(entity: document, field: Field.body, operations: try session.store.operations(touching: document, field: Field.body))
-        // The log should rebuild the text this store holds; if not (a log
-        // that lost operations), past texts may lack them too: say so.
-        let current = travel.current
-        if current.text != plan.document[document]?.text(Field.body) ?? "" || !current.unapplied.isEmpty {
-            session.output.errorLine("warning: this store's log does not rebuild the document's current text; past versions may be incomplete")
+        // The log should hold every character this store's text has; if not
+        // (a log that lost operations), past texts may lack them too: say so.
+        let held = plan.document[document]?.texts[Field.body]?.characterIDs.count ?? 0
+        if travel.insertedCharacterCount != held {
+            session.output.errorLine("warning: this store's log does not hold every edit of the document; past versions may be incomplete")
         }
     }
 

@@ -81,13 +81,15 @@ struct DocCommand: ParsableCommand {
             let session = try Session(global)
             let plan = try session.read()
             let id = try EntityResolver(plan: plan).document(document)
-            let past = try DocumentPast(session: session, plan: plan, document: id)
             let doc = try plan.requireDocument(id)
             let text: String
             if let at {
-                text = past.text(asOf: try TextTimeTravel.parseMoment(at))
+                let moment = try TextTimeTravel.parseMoment(at)
+                text = try DocumentPast(session: session, plan: plan, document: id).text(asOf: moment)
+            } else if let version, version != OnboardingPlan.currentVersionName {
+                text = try DocumentPast(session: session, plan: plan, document: id).text(named: version)
             } else {
-                text = try past.text(named: version ?? OnboardingPlan.currentVersionName)
+                text = doc.body
             }
             if format.json {
                 return Out.json(.object([

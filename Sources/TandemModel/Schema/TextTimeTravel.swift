@@ -98,6 +98,19 @@ public struct TextTimeTravel: Sendable {
     /// The text with every operation held.
     public var current: Replay { replay { _ in true } }
 
+    /// How many characters the insertions held name, each counted once. A
+    /// sequence rebuilt from a complete log holds exactly this many, deleted
+    /// ones included, so comparing it with the live sequence's
+    /// `characterIDs.count` checks the log without replaying it.
+    public var insertedCharacterCount: Int {
+        var seen: Set<CharacterID> = []
+        var total = 0
+        for op in operations {
+            if case .insertText(_, _, let insertion) = op.action, seen.insert(insertion.id).inserted { total += insertion.length }
+        }
+        return total
+    }
+
     // MARK: Who edited when
 
     /// One text operation, summarised for a log.
