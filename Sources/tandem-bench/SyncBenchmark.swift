@@ -42,6 +42,7 @@ private struct SyncBenchmark {
         try bytesPerOperation(workload.operations)
         var rates: [Double] = []
         var syncTimes: [Double] = []
+        var cpuTimes: [Double] = []
         var catchUps: [String: [Double]] = [:]
         for _ in 0..<runs {
             try await withServer { server, store, port in
@@ -54,12 +55,18 @@ private struct SyncBenchmark {
                 precondition(operations >= Self.operations)
                 let options = SyncOptions(batchSize: 5_000, window: 4, responseTimeout: .seconds(60))
                 let lastAck = LockedBox(ContinuousClock.now)
+                let cpuBefore = Self.cpuSeconds()
+                let lastAckCPU = LockedBox(cpuBefore)
                 let start = ContinuousClock.now
                 let report = try await SyncClient(endpoint: endpoint, token: token, replica: pusher, options: options, logger: logger).syncOnce { event in
-                    if case .acknowledged = event { lastAck.mutate { $0 = .now } }
+                    if case .acknowledged = event {
+                        lastAck.mutate { $0 = .now }
+                        lastAckCPU.mutate { $0 = Self.cpuSeconds() }
+                    }
                 }
                 rates.append(Double(report.acknowledged) / (lastAck.value - start).seconds)
                 syncTimes.append((ContinuousClock.now - start).seconds)
+                cpuTimes.append(lastAckCPU.value - cpuBefore)
 
                 // Catch-up of a fresh client: into a SQLite store (full history), into memory, and from a snapshot.
                 for (label, makeReplica) in Self.freshReplicas(endpoint: endpoint) {
@@ -72,6 +79,7 @@ private struct SyncBenchmark {
             }
         }
         print("sync: ingest, one client, \(Self.operations) operations in batches of 5,000 (window 4), durable: median \(Int(median(rates))) ops/s (min \(Int(rates.min()!)), \(runs) runs; target ≥ 100,000)")
+        print("sync: ingest CPU time (client and server together, all threads) to the last ACK: median \(ms(median(cpuTimes))), i.e. \(Int(Double(Self.operations) / median(cpuTimes))) ops per CPU-second")
         print("sync: the same push as one whole 'sync' (connect, push, catch-up, digests compared on both sides): median \(ms(median(syncTimes)))")
         for label in ["SQLite store (full history)", "in memory (full history)", "in memory from a snapshot"] {
             let times = catchUps[label] ?? []
@@ -212,6 +220,13 @@ private struct SyncBenchmark {
         }
         server.shutdown()
         _ = try? await running.value
+    }
+
+    /// User + system CPU time of this process so far, all threads.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     func median(_ values: [Double]) -> Double {
