@@ -119,7 +119,6 @@ struct DurabilityTests {
 
         // Restart on the same data directory: a fresh replica sees every acknowledged operation.
         server = try await Server(data: data)
-        defer { server.stop() }
         let endpoint = SyncEndpoint(host: "127.0.0.1", port: server.port)
         let fresh = InMemorySyncReplica(author: member, supportsSnapshots: false)
         _ = try await SyncClient(endpoint: endpoint, token: token, replica: fresh, options: options, logger: ServerHarness.quiet).syncOnce()
@@ -132,5 +131,9 @@ struct DurabilityTests {
         #expect(writer.pendingCount == 0)
         #expect(writer.document.canonicalText() == fresh.document.canonicalText())
         #expect(writer.document.operationCount == fresh.document.operationCount)
+
+        // SIGTERM is a graceful shutdown: connections are told, the process exits 0.
+        server.stop()
+        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
     }
 }
