@@ -53,7 +53,11 @@ struct ReportCommandTests {
         #expect(refused.err.contains("--late-reason excusable --note"))
         #expect(try h.plan().task(EntityID(prepare)!).status == .todo, "nothing written")
         #expect(h.run("task", "done", prepare, "--late-reason", "preventable").status == 2, "a reason needs a note")
-        #expect(h.ok("task", "done", prepare, "--late-reason", "preventable", "--note", "export tool missing").contains("late: preventable"))
+        let done = h.ok("task", "done", prepare, "--late-reason", "preventable", "--note", "export tool missing")
+        #expect(done.contains("late: preventable"))
+        #expect(!done.contains("is complete"), "Roll out is still open in Setup")
+        h.environment["TANDEM_TODAY"] = "2026-03-20"
+        #expect(h.ok("task", "done", try h.taskID("Roll out")).contains("phase 'Setup' is complete: ask both sides how it went"))
         let report = try #require(try h.json("report") as? [String: Any])
         let late = try #require(report["lateCompletions"] as? [String: Any])
         #expect(late["preventable"] as? Int == 1 && late["excusable"] as? Int == 0)

@@ -24,7 +24,7 @@ extension TaskCommand {
             let session = try Session(global)
             let now = try session.context.now()
             let reason = try Parse.symbol(lateReason, as: LateReason.self)
-            let (id, wasLate) = try session.write { plan, resolve in
+            let (id, wasLate, finishedPhase) = try session.write { plan, resolve in
                 let id = try resolve.task(task)
                 let view = plan.task(id)
                 let late = view.due.map { now.date > $0 } ?? false
@@ -37,9 +37,15 @@ extension TaskCommand {
                         """)
                 }
                 try plan.complete(id, at: now, lateReason: late ? reason : nil, note: late ? note : nil)
-                return (id, late)
+                // Did this finish its phase? Then it is time to ask both sides for feedback.
+                let phase = plan.task(id).phase
+                let phaseDone = phase.map { p in plan.allTasks.filter { $0.phase == p }.allSatisfy(\.isDone) } ?? false
+                return (id, late, phaseDone ? phase.map { plan.document[$0]?[Field.title].string ?? $0.short() } : nil)
             }
             Out.line("task \(id.short()) is now done" + (wasLate ? " (late: \(reason!.rawValue))" : reason != nil ? " (on time; the late reason was not needed)" : ""))
+            if let finishedPhase {
+                Out.line("phase '\(finishedPhase)' is complete: ask both sides how it went — tandem feedback add \"\(finishedPhase)\" RATING \"what worked, what didn't\" --as MEMBER (1–5)")
+            }
         }
     }
 }
