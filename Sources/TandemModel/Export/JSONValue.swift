@@ -51,6 +51,13 @@ public enum JSONValue: Hashable, Sendable {
     }
 
     static func escape(_ text: String, into out: inout String) {
+        // Most strings need no escaping: append them whole instead of scalar by scalar.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += "\""
+            out += text
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
