@@ -23,7 +23,7 @@ struct Tandemd: AsyncParsableCommand {
         commands work on the data directory and may run while the server does.
         """,
         version: "0.1.0",
-        subcommands: [Serve.self, PlanCommand.self, MemberCommand.self, AdminCommand.self]
+        subcommands: [Serve.self, PlanCommand.self, MemberCommand.self, AdminCommand.self, AnalyticsCommand.self]
     )
 }
 
