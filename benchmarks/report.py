@@ -102,6 +102,7 @@ class Report:
             ["Swift", m.get("swift", "?")],
             ["Python / peers", "Python %s; %s" % (self.peers_doc.get("python", "?"), peers)],
             ["load average before / after", "%s / %s" % (m.get("load_before", "?"), m.get("load_after", "?"))],
+            ["suite time (build excluded)", ("%d s" % m["suite_seconds"]) if "suite_seconds" in m else "?"],
         ])
         try:
             busy = float(str(m.get("load_before", "0")).split()[0]) > float(m.get("cores", 2))
@@ -153,7 +154,9 @@ class Report:
                          "met" if w2["merge_s"] < fastest[0] else "**missed** (%s)" % ratio(w2["merge_s"], fastest[0])])
         w3 = self.tandem.get("w3") or {}
         if w3.get("time_s") is not None:
-            rows.append(["W3 whole trace under 100 ms", ms(w3["time_s"]), "met" if w3["time_s"] < 0.1 else "**missed**"])
+            fastest = min(w3.get("times_s") or [w3["time_s"]])
+            rows.append(["W3 whole trace under 100 ms", "median %s (fastest run %s)" % (ms(w3["time_s"]), ms(fastest)),
+                         "met" if w3["time_s"] < 0.1 else "**missed**" + (" on the median; the fastest run meets it" if fastest < 0.1 else "")])
         yrs = (self.peers.get("pycrdt", {}).get("w3") or {}).get("encodings", {})
         if w3.get("raw") and yrs:
             keep = yrs.get("update (skip_gc, keeps deleted text)", {})
@@ -278,7 +281,10 @@ class Report:
             rows.append(row)
         self.table(["scale", "updates", "Tandem merge"] + ["%s merge (a transaction per update)" % PEER_TITLE[n] for n in self.peers], rows)
         self.out("A scale is skipped when its projected time (the previous scale's edits and merge, times the"
-                 " growth) exceeds the run's budget, so the suite stays well under 10 minutes.")
+                 " growth, times 1.5 for costs that grow faster than linearly) exceeds the run's budget (Tandem"
+                 " 200 s, each peer 30 s), so the suite stays within about 10 minutes even on a busy machine."
+                 " *ns/update applied* is the merge time over the updates applied (each replica applies the"
+                 " other 19 replicas' updates): flat means linear growth.")
         self.out()
 
     def w3(self):
@@ -287,7 +293,7 @@ class Report:
         t = self.tandem.get("w3") or {}
         rows = []
         if t.get("time_s") is not None:
-            rows.append(["**Tandem** (`TextSequence`)", ms(t["time_s"]), "native",
+            rows.append(["**Tandem** (`TextSequence`)", "%s (fastest %s)" % (ms(t["time_s"]), ms(min(t.get("times_s") or [t["time_s"]]))), "native",
                          "sequence %s; peak RSS %s" % (mb(t.get("memory_mb")), mb(t.get("peak_rss_mb"))),
                          "state (keeps deleted text)", kb(t.get("raw")), kb(t.get("zlib")), "yes" if t.get("ok") else "**NO**", "", ""])
         for name, p in self.peers.items():
@@ -363,7 +369,8 @@ class Report:
                 best = min(peer_zlib)
                 verdict = "wins" if t2["message_zlib"] <= best[0] else "loses"
                 notes.append("**W2 message size: Tandem %s** — %s zlib against %s (%s) %s. Per update Tandem"
-                             " sends %.1f bytes raw. Where they go is measured in *Profile and recommendations*."
+                             " sends %.1f bytes raw; the prototype table in the W2 section and *Recommended changes to"
+                             " the batch encoding* below say where they go and what would remove them."
                              % (verdict, kb(t2["message_zlib"]), PEER_TITLE[best[1]],
                                 "a transaction per update" if best[2] == "edits" else "one transaction per replica",
                                 kb(best[0]), t2["message_raw"] / t2["updates"]))

@@ -32,8 +32,9 @@ func runPeerWorkloads(runs: Int, arguments: [String]) {
     var previousSeconds: Double?
     var previousScale = 1
     for scale in options.scales {
-        if let previous = previousSeconds, previous * Double(scale) / Double(previousScale) > options.budget {
-            let projected = previous * Double(scale) / Double(previousScale)
+        // Projected from the previous scale, with half again for costs that grow faster than linearly.
+        if let previous = previousSeconds, 1.5 * previous * Double(scale) / Double(previousScale) > options.budget {
+            let projected = 1.5 * previous * Double(scale) / Double(previousScale)
             print("  W2 ×\(scale): skipped, projected \(Int(projected)) s exceeds the budget of \(Int(options.budget)) s")
             w2Rows.append(.object(["scale": .int(Int64(scale)), "skipped": .string("projected \(Int(projected)) s > budget \(Int(options.budget)) s")]))
             break
@@ -377,6 +378,11 @@ private struct PeerTextFigures {
         for line in log.split(separator: "\n") {
             if line.contains("time: median") {
                 if let ms = number(after: "time: median ", in: line) { fields["time_s"] = .double(ms / 1000) }
+                if let range = line.range(of: "(runs: ") {
+                    let list = line[range.upperBound...].prefix { $0 != ")" }
+                    let times = list.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") }
+                    fields["times_s"] = .array(times.map { .double($0 / 1000) })
+                }
                 fields["ok"] = .bool(line.contains("end text matches"))
             } else if line.contains("memory: the sequence holds about") {
                 if let mb = number(after: "holds about ", in: line) { fields["memory_mb"] = .double(mb) }
