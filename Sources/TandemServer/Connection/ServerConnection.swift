@@ -174,17 +174,22 @@ final class ServerConnection {
     private func deliver(after: UInt64, upTo: UInt64) async throws {
         guard let hub, let replica = machine.session?.replica else { return }
         var position = after
-        while position < upTo, !isClosed {
-            let chunk = try await hub.operations(after: position, upTo: upTo, limit: configuration.limits.maxBatchOperations)
-            guard let last = chunk.last else { break }
-            // A replica already has its own operations: they are not echoed.
-            let operations = chunk.lazy.filter { $0.operation.id.replica != replica }.map(\.operation)
-            try await send(.operations(Operations(from: position, to: last.sequence, operations: Array(operations))))
-            position = last.sequence
-            await perform(machine.delivered(upTo: position))
+        var target = upTo
+        while !isClosed {
+            while position < target, !isClosed {
+                let chunk = try await hub.operations(after: position, upTo: target, limit: configuration.limits.maxBatchOperations)
+                guard let last = chunk.last else { break }
+                // A replica already has its own operations: they are not echoed.
+                let operations = chunk.lazy.filter { $0.operation.id.replica != replica }.map(\.operation)
+                try await send(.operations(Operations(from: position, to: last.sequence, operations: Array(operations))))
+                position = last.sequence
+                await perform(machine.delivered(upTo: position))
+            }
+            // Operations committed meanwhile were not announced to a catching-up
+            // subscriber: keep going (a loop, not recursion, under sustained load).
+            guard case .deliver(let from, let head) = machine.planAdvanced(head: hub.currentHead), from == position else { return }
+            target = head
         }
-        // Operations committed while catching up were not announced to a catching-up subscriber.
-        await perform(machine.planAdvanced(head: hub.currentHead))
     }
 
     private func digest() async throws {
