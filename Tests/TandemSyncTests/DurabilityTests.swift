@@ -98,8 +98,9 @@ struct DurabilityTests {
                                           logger: ServerHarness.quiet).syncOnce()
             }
         }
-        // Kill once a good number of batches are durable, in the middle of the stream.
-        for _ in 0..<200 where writer.document.operationCount - writer.pendingCount < 300 { try await Task.sleep(for: .milliseconds(20)) }
+        // Kill once a good number of batches are durable, in the middle of the stream
+        // (waiting up to 30 s: a loaded machine acknowledges slowly; an idle one in well under a second).
+        for _ in 0..<1_500 where writer.document.operationCount - writer.pendingCount < 300 { try await Task.sleep(for: .milliseconds(20)) }
         server.kill9()
         try await Task.sleep(for: .milliseconds(200))
         pusher.cancel()
