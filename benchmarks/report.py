@@ -394,6 +394,21 @@ class Report:
                              % (verdict, ms(t2["merge_s"]), PEER_TITLE[best[1]],
                                 "a transaction per update" if best[2] == "edits" else "one transaction per replica",
                                 ms(best[0]), ratio(t2["merge_s"], best[0])))
+            if peer_merge and t2["merge_s"] < best[0] and t2["merge_s"] > 0.75 * best[0]:
+                notes.append("The W2 merge margin is thin (%s). The model changes under *Profile of the W2 merge*"
+                             " took the receive path from 873 M to 444 M instructions in a local trial."
+                             % ratio(t2["merge_s"], best[0]))
+        growth = []
+        for label, rows in [("Tandem", self.tandem.get("w2") or [])] + [
+                (PEER_TITLE[n], (p.get("w2") or {}).get("edits") or []) for n, p in self.peers.items()]:
+            done = [r for r in rows if "skipped" not in r]
+            if len(done) >= 2:
+                first, last = done[0], done[-1]
+                per = lambda r: r["merge_s"] / (r["updates"] * 19) * 1e9
+                growth.append("%s %.0f → %.0f ns per update applied from ×%d to ×%d" % (
+                    label, per(first), per(last), first["scale"], last["scale"]))
+        if growth:
+            notes.append("W2 growth (flat is linear): " + "; ".join(growth) + ".")
         if t3.get("time_s") is not None:
             notes.append("W3: Tandem replays the trace in %s (target 100 ms) and encodes it in %s (%s zlib),"
                          " keeping deleted text for time travel." % (ms(t3["time_s"]), kb(t3.get("raw")), kb(t3.get("zlib"))))
