@@ -63,20 +63,24 @@ public struct PlanDocument: Hashable, Sendable {
         (Array(waiting.values.joined()) + Array(waitingText.values.joined())).sorted { $0.stamp < $1.stamp }
     }
 
+    /// Whether the entity has been created here; a key lookup, no copy of its state.
+    @inline(__always)
+    func holds(_ id: EntityID) -> Bool { entities.index(forKey: id) != nil }
+
     /// The entity an operation needs before it can apply, if this replica lacks it.
     public func missingDependency(of operation: Operation) -> EntityID? {
         switch operation.action {
         case .create(_, let parent, _):
-            if let parent, entities[parent] == nil { return parent }
+            if let parent, !holds(parent) { return parent }
             return nil
         case .move(let entity, let parent, _):
-            if entities[entity] == nil { return entity }
-            if entities[parent] == nil { return parent }
+            if !holds(entity) { return entity }
+            if !holds(parent) { return parent }
             return nil
         case .set(let entity, _, _, _), .delete(let entity), .restore(let entity),
              .addToSet(let entity, _, _), .removeFromSet(let entity, _, _, _),
              .insertText(let entity, _, _), .deleteText(let entity, _, _):
-            return entities[entity] == nil ? entity : nil
+            return holds(entity) ? nil : entity
         }
     }
 
@@ -128,7 +132,8 @@ public struct PlanDocument: Hashable, Sendable {
 
         case .set(let entity, let field, let value, _):
             let register = FieldRegister(value: value, stamp: stamp, operation: operation.id, author: operation.author)
-            entities[entity]?.write(field, register)
+            // Write through the index: no copy of the entity out of the table and back.
+            if let index = entities.index(forKey: entity) { entities.values[index].write(field, register) }
 
         case .delete(let entity), .restore(let entity):
             let deleted: Bool = if case .delete = operation.action { true } else { false }
@@ -177,8 +182,13 @@ extension PlanDocument {
 extension EntityState {
     @inline(__always)
     mutating func write(_ field: String, _ register: FieldRegister) {
-        if let current = fields[field], current.stamp > register.stamp { return }
-        fields[field] = register
+        // One hash of the field name: find the slot once, then compare and write in place.
+        if let index = fields.index(forKey: field) {
+            if fields.values[index].stamp > register.stamp { return }
+            fields.values[index] = register
+        } else {
+            fields[field] = register
+        }
     }
 
     mutating func writeDeletion(_ register: FieldRegister) {
