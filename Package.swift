@@ -29,6 +29,8 @@ let package = Package(
 
         // The CRDT core and the plan schema. No storage, no networking, no Foundation I/O.
         .target(name: "TandemModel"),
+        // Test and benchmark support: editing-trace loading shared by tests and tandem-bench.
+        .target(name: "TandemTesting", dependencies: ["TandemModel"]),
         // The replica store: operation log, pending uploads, cursors, snapshots, in SQLite.
         .target(name: "TandemStore", dependencies: ["TandemModel", "CSQLite"]),
         // Schedule, follow-ups, reports and analytics: pure functions of plan state.
@@ -72,11 +74,11 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "tandem-bench", dependencies: [
-            "TandemModel", "TandemStore", "TandemReports", "CZlib", "TandemServer", "TandemSync", "TandemWire",
+            "TandemModel", "TandemStore", "TandemReports", "CZlib", "TandemServer", "TandemSync", "TandemWire", "TandemTesting",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "TandemModelTests", dependencies: ["TandemModel"]),
+        .testTarget(name: "TandemModelTests", dependencies: ["TandemModel", "TandemTesting"]),
         .testTarget(name: "TandemStoreTests", dependencies: ["TandemStore", "TandemModel"]),
         .testTarget(name: "TandemCLITests", dependencies: ["TandemCLI", "TandemStore", "TandemModel"]),
         .testTarget(name: "TandemReportsTests", dependencies: ["TandemReports", "TandemModel"]),

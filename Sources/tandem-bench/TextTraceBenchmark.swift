@@ -1,6 +1,7 @@
 import CZlib
 import Foundation
 import TandemModel
+import TandemTesting
 
 /// Replays the automerge-paper editing trace (259,778 keystrokes) through
 /// ``TextSequence`` and prints the median time of `runs` replays, memory,
@@ -172,44 +173,13 @@ private enum TextBenchFiles {
     }
 }
 
-/// The trace's edits, parsed once outside the timed region.
-private struct TextBenchTrace {
-    var startContent: String
-    var endContent: String
-    var patches: [(position: Int, deleted: Int, inserted: String)] = []
+/// The trace's edits, parsed once outside the timed region (format and
+/// replay shared with the tests through TandemTesting).
+private typealias TextBenchTrace = EditingTrace
 
-    /// One patch is `[position, deleted, inserted]`.
-    private struct Patch: Decodable {
-        var position: Int
-        var deleted: Int
-        var inserted: String
-
-        init(from decoder: any Decoder) throws {
-            var fields = try decoder.unkeyedContainer()
-            position = try fields.decode(Int.self)
-            deleted = try fields.decode(Int.self)
-            inserted = try fields.decode(String.self)
-        }
-    }
-
-    private struct Transaction: Decodable {
-        var patches: [Patch]
-    }
-
-    private struct File: Decodable {
-        var startContent: String
-        var endContent: String
-        var txns: [Transaction]
-    }
-
-    /// Decodable rather than JSONSerialization: the latter peaks at about
-    /// 1 GB of RSS on this 16 MB file, which would swamp the figures.
+extension EditingTrace {
     init(contentsOf url: URL) throws {
-        let json = try TextBenchZlib.gunzip(Array(try Data(contentsOf: url)))
-        let file = try JSONDecoder().decode(File.self, from: Data(json))
-        startContent = file.startContent
-        endContent = file.endContent
-        patches = file.txns.flatMap { $0.patches.map { ($0.position, $0.deleted, $0.inserted) } }
+        try self.init(json: Data(try TextBenchZlib.gunzip(Array(try Data(contentsOf: url)))))
     }
 
     enum Operation {
@@ -235,16 +205,6 @@ private struct TextBenchTrace {
         return operations
     }
 
-    func replay() -> TextSequence {
-        let replica = ReplicaID(1)
-        var text = TextSequence()
-        if !startContent.isEmpty { text.insert(startContent, at: 0, by: replica) }
-        for patch in patches {
-            if patch.deleted > 0 { text.delete(range: patch.position..<(patch.position + patch.deleted)) }
-            if !patch.inserted.isEmpty { text.insert(patch.inserted, at: patch.position, by: replica) }
-        }
-        return text
-    }
 }
 
 /// zlib through the system library: Foundation on Linux has no gunzip.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import TandemModel
+import TandemTesting
 
 /// SplitMix64: a tiny, fast, seedable generator, so every random case can be
 /// replayed from its seed.
@@ -49,13 +50,11 @@ struct TextModelString {
     }
 }
 
-/// An editing trace from Joseph Gentle's editing-traces (CC BY 4.0).
-struct TextTrace {
-    var startContent: String
-    var endContent: String
-    /// (position, deleted count, inserted text), positions in code points.
-    var patches: [(position: Int, deleted: Int, inserted: String)]
+/// An editing trace (Joseph Gentle's editing-traces, CC BY 4.0): the format and
+/// replay live in TandemTesting; tests add where to find the file.
+typealias TextTrace = EditingTrace
 
+extension EditingTrace {
     /// Where the traces live: `TANDEM_TRACES`, else `shared/traces` beside
     /// the repository root (found from this file's path).
     static func url(named name: String, filePath: String = #filePath) -> URL {
@@ -98,48 +97,10 @@ struct TextTrace {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw LoadError.unreadable("gzip failed on \(url.path)") }
-        // Decodable rather than JSONSerialization, which peaks near 1 GB here.
-        let file: File
         do {
-            file = try JSONDecoder().decode(File.self, from: data)
+            return try EditingTrace(json: data)
         } catch {
             throw LoadError.unreadable("\(url.path) is not an editing trace: \(error)")
         }
-        let patches = file.txns.flatMap { $0.patches.map { ($0.position, $0.deleted, $0.inserted) } }
-        return TextTrace(startContent: file.startContent, endContent: file.endContent, patches: patches)
-    }
-
-    private struct Patch: Decodable {
-        var position: Int
-        var deleted: Int
-        var inserted: String
-
-        init(from decoder: any Decoder) throws {
-            var fields = try decoder.unkeyedContainer()
-            position = try fields.decode(Int.self)
-            deleted = try fields.decode(Int.self)
-            inserted = try fields.decode(String.self)
-        }
-    }
-
-    private struct Transaction: Decodable {
-        var patches: [Patch]
-    }
-
-    private struct File: Decodable {
-        var startContent: String
-        var endContent: String
-        var txns: [Transaction]
-    }
-
-    /// Replays the trace into a fresh sequence as one replica's local edits.
-    func replay(by replica: ReplicaID = ReplicaID(1)) -> TextSequence {
-        var text = TextSequence()
-        if !startContent.isEmpty { text.insert(startContent, at: 0, by: replica) }
-        for patch in patches {
-            if patch.deleted > 0 { text.delete(range: patch.position..<(patch.position + patch.deleted)) }
-            if !patch.inserted.isEmpty { text.insert(patch.inserted, at: patch.position, by: replica) }
-        }
-        return text
     }
 }
