@@ -21,6 +21,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // TLS for the sync connection (server and client); certificates made inside tests.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        // Observability: metrics API and its Prometheus text backend (tandemd serve --metrics).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The PostgreSQL server store (TandemPostgres): several tandemd instances on one database.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System libraries, linked directly: no extra package to build.
@@ -58,6 +66,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // The client sync engine: push pending, pull new, watch, reconnect.
         .target(name: "TandemSync", dependencies: [
@@ -65,17 +77,30 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The PostgreSQL server store and the LISTEN/NOTIFY bus between tandemd instances.
+        .target(name: "TandemPostgres", dependencies: [
+            "TandemServer", "TandemModel",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "tandemd", dependencies: [
-            "TandemServer", "TandemReports",
+            "TandemServer", "TandemReports", "TandemPostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "tandem-bench", dependencies: [
-            "TandemModel", "TandemStore", "TandemReports", "CZlib", "TandemServer", "TandemSync", "TandemWire", "TandemTesting",
+            "TandemModel", "TandemStore", "TandemReports", "CZlib", "TandemServer", "TandemSync", "TandemWire", "TandemTesting", "TandemPostgres",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         .testTarget(name: "TandemModelTests", dependencies: ["TandemModel", "TandemTesting"]),
@@ -89,15 +114,20 @@ let package = Package(
             .product(name: "NIOTestUtils", package: "swift-nio"),
         ]),
         .testTarget(name: "TandemSyncTests", dependencies: [
-            "TandemSync", "TandemServer", "TandemWire", "TandemStore", "TandemModel", "TandemCLI",
+            "TandemSync", "TandemServer", "TandemWire", "TandemStore", "TandemModel", "TandemCLI", "TandemPostgres",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "TandemAdminTests", dependencies: [
             "TandemServer", "TandemSync", "TandemWire", "TandemModel", "CSQLite",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
     ]
 )

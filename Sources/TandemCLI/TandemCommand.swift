@@ -31,7 +31,7 @@ struct TandemCommand: ParsableCommand {
             ScheduleCommand.self, WhatIfCommand.self, BaselineCommand.self, FollowUpsCommand.self, RemindersCommand.self,
             InviteCommand.self, ReportCommand.self, AnalyticsCommand.self,
             ExportCommand.self, ImportCommand.self, DemoCommand.self, DebugCommand.self,
-            JoinCommand.self, SyncCommand.self,
+            JoinCommand.self, SyncCommand.self, AdminCommand.self,
         ]
     )
 }

@@ -48,7 +48,8 @@ public struct SyncClient: Sendable {
                 })
             } catch is CancellationError {
                 return
-            } catch let error as WireError where error.code == .digestMismatch || error.code == .authenticationFailed || error.code == .cursorAhead {
+            } catch let error as WireError where error.code == .digestMismatch || error.code == .authenticationFailed || error.code == .revoked || error.code == .cursorAhead || error.code == .historyPruned
+                        || error.code == .tlsFailed || error.code == .tlsRequired {
                 throw error
             } catch {
                 events?(.disconnected(reason: "\(error)"))
@@ -64,6 +65,8 @@ public struct SyncClient: Sendable {
 
     private func session(live: Bool, events: (@Sendable (SyncEvent) -> Void)?) async throws -> SyncReport {
         let limits = options.limits
+        let endpoint = self.endpoint
+        let tls = try endpoint.tls ? ClientTLS.context(trusting: options.trustedCertificatesPEM) : nil
         let channel: NIOAsyncChannel<Frame, Frame>
         do {
             channel = try await ClientBootstrap(group: group)
@@ -71,6 +74,7 @@ public struct SyncClient: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls { try channel.pipeline.syncOperations.addHandler(ClientTLS.handler(tls, host: endpoint.host)) }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: limits.maxFrameBytes)))
                         try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
                         return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
@@ -80,6 +84,19 @@ public struct SyncClient: Sendable {
             throw WireError(.connectionFailed, "cannot connect to \(endpoint): \(error)")
         }
         let replica = self.replica, token = self.token, options = self.options, logger = self.logger
+        // A TLS failure surfaces as the connection ending; this keeps the reason to report it as `tls-failed`.
+        let tlsFailure = NIOLockedValueBox<WireError?>(nil)
+        do {
+            return try await converse(channel, replica: replica, token: token, options: options, live: live, logger: logger, events: events, tlsFailure: tlsFailure)
+        } catch {
+            if let failure = tlsFailure.withLockedValue({ $0 }) ?? ClientTLS.describe(error, endpoint: endpoint) { throw failure }
+            throw error
+        }
+    }
+
+    private func converse(_ channel: NIOAsyncChannel<Frame, Frame>, replica: any SyncReplica, token: String, options: SyncOptions, live: Bool,
+                          logger: Logger, events: (@Sendable (SyncEvent) -> Void)?, tlsFailure: NIOLockedValueBox<WireError?>) async throws -> SyncReport {
+        let endpoint = self.endpoint
         return try await channel.executeThenClose { inbound, outbound in
             let (stream, continuation) = AsyncStream<ClientEvent>.makeStream()
             return try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -88,6 +105,7 @@ public struct SyncClient: Sendable {
                         for try await frame in inbound { continuation.yield(.frame(frame)) }
                         continuation.yield(.closed(nil))
                     } catch {
+                        if let failure = ClientTLS.describe(error, endpoint: endpoint) { tlsFailure.withLockedValue { $0 = failure } }
                         continuation.yield(.closed("\(error)"))
                     }
                 }

@@ -41,6 +41,8 @@ final class SyncSession {
     private var lastDigest: ContinuousClock.Instant?
     private var lastHeard = ContinuousClock.now
     private var framesSent = 0
+    /// The highest plan head an `ACK` of this replica's reported: its own stored operations are at or below it.
+    private var ownStoredThrough: UInt64 = 0
     private var finished = false
 
     init(replica: any SyncReplica, token: String, options: SyncOptions, live: Bool, outbound: NIOAsyncChannelOutboundWriter<Frame>,
@@ -58,7 +60,7 @@ final class SyncSession {
     func run(_ stream: AsyncStream<ClientEvent>) async throws -> SyncReport {
         cursor = try replica.cursor()
         startCursor = cursor
-        let capabilities: Capabilities = replica.supportsSnapshots ? [.snapshots] : []
+        let capabilities: Capabilities = replica.supportsSnapshots ? [.snapshots, .digestProbes] : [.digestProbes]
         try await send(.hello(Hello(replica: replica.replicaID, token: token, capabilities: capabilities, agent: options.agent)))
         for await event in stream {
             switch event {
@@ -129,7 +131,11 @@ final class SyncSession {
             break
         case .error(let error):
             throw error
-        case .hello, .push, .subscribe, .digestRequest:
+        case .digestAt(let probe):
+            try await send(.replicaDigest(try answer(probe)))
+        case .adminResponse, .adminWelcome:
+            throw WireError(.unexpectedMessage, "the server sent \(message.kind) on a replica's connection")
+        case .hello, .push, .subscribe, .digestRequest, .adminRequest, .replicaDigest:
             throw WireError(.unexpectedMessage, "the server sent \(message.kind), which only clients send")
         }
     }
@@ -156,6 +162,7 @@ final class SyncSession {
             throw WireError(.malformedMessage, "ACK for batch \(ack.batch) does not match its \(batch.count) operations")
         }
         for operation in batch { inflightIDs.remove(operation.id) }
+        if ack.refusals.count < batch.count { ownStoredThrough = max(ownStoredThrough, ack.head) }
         let refusedIndexes = Set(ack.refusals.map(\.index))
         let stored = batch.enumerated().filter { !refusedIndexes.contains($0.offset) }.map(\.element.id)
         try replica.acknowledge(stored)
@@ -205,6 +212,16 @@ final class SyncSession {
         try replica.recordSync(cursor: digest.sequence, atMilliseconds: Int64(SystemWallClock.milliseconds()))
         events?(.converged(sequence: digest.sequence, digest: local))
         if !live { finished = true }
+    }
+
+    /// `divergence`: the digest of what this replica holds at the probe's
+    /// sequence, or why it cannot say (its cursor is elsewhere, or edits it
+    /// pushed are not settled at that sequence).
+    private func answer(_ probe: DigestProbe) throws -> ReplicaDigest {
+        if cursor < probe.sequence { return ReplicaDigest(id: probe.id, status: .behind, cursor: cursor) }
+        if cursor > probe.sequence { return ReplicaDigest(id: probe.id, status: .ahead, cursor: cursor) }
+        if !inflight.isEmpty || ownStoredThrough > cursor { return ReplicaDigest(id: probe.id, status: .unsyncedEdits, cursor: cursor) }
+        return ReplicaDigest(id: probe.id, status: .digest, cursor: cursor, bytes: try replica.acknowledgedDigest())
     }
 
     private func requestDigestIfIdle(force: Bool = false) async throws {

@@ -75,6 +75,8 @@ extension Message {
         case .error(let e):
             w.string(e.code.rawValue)
             w.string(e.message)
+        case .adminRequest, .adminResponse, .adminWelcome, .digestAt, .replicaDigest:
+            Self.encodeAdmin(self, &w)
         }
         return w.bytes
     }
@@ -176,6 +178,8 @@ extension Message {
             let code = try r.string(maxBytes: 64)
             let message = try r.string(maxBytes: 4096)
             return .error(WireError(WireError.Code(rawValue: code), message))
+        case .adminRequest, .adminResponse, .adminWelcome, .digestAt, .replicaDigest:
+            return try decodeAdmin(kind, &r)
         }
     }
 }

@@ -19,6 +19,12 @@ public enum Message: Hashable, Sendable {
     case ping(nonce: UInt64)
     case pong(nonce: UInt64)
     case error(WireError)
+    // Admin and divergence (`Message+Admin.swift`).
+    case adminRequest(AdminRequest)
+    case adminResponse(AdminResponsePart)
+    case adminWelcome(AdminWelcome)
+    case digestAt(DigestProbe)
+    case replicaDigest(ReplicaDigest)
 
     /// The message type byte of each message.
     public enum Kind: UInt8, Sendable, CaseIterable {
@@ -28,25 +34,30 @@ public enum Message: Hashable, Sendable {
         case digestRequest = 0x04
         case ping = 0x05
         case pong = 0x06
+        case adminRequest = 0x07
+        case replicaDigest = 0x08
         case welcome = 0x81
         case ack = 0x82
         case operations = 0x83
         case caughtUp = 0x84
         case digest = 0x85
         case snapshot = 0x86
+        case adminResponse = 0x87
+        case adminWelcome = 0x88
+        case digestAt = 0x89
         case error = 0xFF
 
         /// Whether a client may send it (servers send the rest; ping, pong and error go both ways).
         public var sentByClient: Bool {
             switch self {
-            case .hello, .push, .subscribe, .digestRequest, .ping, .pong, .error: true
+            case .hello, .push, .subscribe, .digestRequest, .ping, .pong, .error, .adminRequest, .replicaDigest: true
             default: false
             }
         }
 
         public var sentByServer: Bool {
             switch self {
-            case .hello, .push, .subscribe, .digestRequest: false
+            case .hello, .push, .subscribe, .digestRequest, .adminRequest, .replicaDigest: false
             default: true
             }
         }
@@ -67,6 +78,11 @@ public enum Message: Hashable, Sendable {
         case .ping: .ping
         case .pong: .pong
         case .error: .error
+        case .adminRequest: .adminRequest
+        case .adminResponse: .adminResponse
+        case .adminWelcome: .adminWelcome
+        case .digestAt: .digestAt
+        case .replicaDigest: .replicaDigest
         }
     }
 }

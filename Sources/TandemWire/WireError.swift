@@ -24,10 +24,16 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unexpectedMessage: Code = "unexpected-message"
         public static let unsupportedVersion: Code = "unsupported-version"
         public static let authenticationFailed: Code = "authentication-failed"
+        /// The member's token was revoked while connected (a revoked token at `HELLO` is `authentication-failed`).
+        public static let revoked: Code = "revoked"
         public static let replicaConflict: Code = "replica-conflict"
         public static let handshakeTimeout: Code = "handshake-timeout"
         public static let idleTimeout: Code = "idle-timeout"
         public static let cursorAhead: Code = "cursor-ahead"
+        /// The token may not do this: an admin request on a member's connection, or plan traffic on an admin's.
+        public static let forbidden: Code = "forbidden"
+        /// The cursor is below the log a compaction kept, and the client cannot install a snapshot.
+        public static let historyPruned: Code = "history-pruned"
 
         // The server's side.
         public static let shuttingDown: Code = "shutting-down"

@@ -9,29 +9,25 @@ import Darwin
 #endif
 
 /// `tandemd admin …`: inspect, explain and verify what the server merged,
-/// offline on the data directory (safe while the server runs: reads see the
+/// offline on the store, a data directory or PostgreSQL (safe while the server runs: reads see the
 /// last commit; `compact` writes one snapshot).
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Inspect, explain and verify the merge state of a data directory.",
         discussion: "Plans and entities may be named by a unique prefix of their id (at least 4 digits). Every command takes --json.",
-        subcommands: [Plans.self, Replicas.self, History.self, Conflicts.self, State.self, Verify.self, Compact.self]
+        subcommands: [Plans.self, Replicas.self, History.self, Conflicts.self, State.self, Verify.self, Compact.self, AdminTokenCommand.self]
     )
 
     struct Options: ParsableArguments {
-        @Option(name: .long, help: ArgumentHelp("The server's data directory.", valueName: "dir"))
-        var data: String
+        @OptionGroup var store: StoreOptions
 
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
-        func open() throws -> SQLiteServerStore {
-            // Opening creates a missing directory; an admin command must not.
-            guard access(data + "/" + SQLiteServerStore.databaseFileName, F_OK) == 0 else {
-                throw ValidationError("no server database in \(data) (expected \(SQLiteServerStore.databaseFileName))")
-            }
-            return try SQLiteServerStore(directory: data)
+        /// Runs `body` on the store, which must exist: admin commands read, they do not create.
+        func withStore<T>(_ body: (any ServerAdminStore) async throws -> T) async throws -> T {
+            try await store.withStore(mode: .existing, body)
         }
 
         func print(_ output: AdminOutput) throws {
@@ -49,14 +45,14 @@ struct AdminCommand: AsyncParsableCommand {
     struct Plans: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every plan: operations, stored size (raw and zlib), members, replicas, last activity.")
         @OptionGroup var options: Options
-        func run() async throws { try options.print(try await AdminReports.plans(store: try options.open())) }
+        func run() async throws { try options.print(try await options.withStore { try await AdminReports.plans(store: $0) }) }
     }
 
     struct Replicas: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Each replica of a plan: member, counters sent, last seen, how far behind.")
         @OptionGroup var options: Options
         @Argument(help: "Plan id or prefix.") var plan: String
-        func run() async throws { try options.print(try await AdminReports.replicas(store: try options.open(), plan: plan)) }
+        func run() async throws { try options.print(try await options.withStore { try await AdminReports.replicas(store: $0, plan: plan) }) }
     }
 
     struct History: AsyncParsableCommand {
@@ -64,7 +60,7 @@ struct AdminCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
         @Argument(help: "Plan id or prefix.") var plan: String
         @Argument(help: "Entity id or prefix.") var entity: String
-        func run() async throws { try options.print(try await AdminReports.history(store: try options.open(), plan: plan, entity: entity)) }
+        func run() async throws { try options.print(try await options.withStore { try await AdminReports.history(store: $0, plan: plan, entity: entity) }) }
     }
 
     struct Conflicts: AsyncParsableCommand {
@@ -77,9 +73,10 @@ struct AdminCommand: AsyncParsableCommand {
         @Option(help: "Only conflicts with a write at or before this time (UTC).") var until: String?
 
         func run() async throws {
-            try options.print(try await AdminReports.conflicts(
-                store: try options.open(), plan: plan, entity: entity, member: member,
-                since: try AdminCommand.instant(since, "--since"), until: try AdminCommand.instant(until, "--until")))
+            let since = try AdminCommand.instant(since, "--since"), until = try AdminCommand.instant(until, "--until")
+            try options.print(try await options.withStore { store in
+                try await AdminReports.conflicts(store: store, plan: plan, entity: entity, member: member, since: since, until: until)
+            })
         }
     }
 
@@ -97,7 +94,7 @@ struct AdminCommand: AsyncParsableCommand {
         func run() async throws {
             let point: PlanInspector.Point = if let seq { .sequence(seq) } else if let at = try AdminCommand.instant(at, "--at") { .time(at) } else { .head }
             // The state is JSON either way; --json only drops the indentation.
-            let output = try await AdminReports.state(store: try options.open(), plan: plan, at: point)
+            let output = try await options.withStore { try await AdminReports.state(store: $0, plan: plan, at: point) }
             Swift.print(output.json.rendered(pretty: !options.json))
         }
     }
@@ -107,14 +104,17 @@ struct AdminCommand: AsyncParsableCommand {
             abstract: "Rebuild each plan from its log; check snapshots, sequence gaps, duplicates and causality. Exit 1 on any problem.")
         @OptionGroup var options: Options
         @Argument(help: "Plan id or prefix (default: every plan).") var plan: String?
-        func run() async throws { try options.print(try await AdminReports.verify(store: try options.open(), plan: plan)) }
+        func run() async throws { try options.print(try await options.withStore { try await AdminReports.verify(store: $0, plan: plan) }) }
     }
 
     struct Compact: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Snapshot the plan at its head from the verified log and drop superseded snapshots; the log is kept.")
+            abstract: "Snapshot the plan at its head from the verified log, then prune the log up to it (docs/operations.md, \"Compaction\").")
         @OptionGroup var options: Options
         @Argument(help: "Plan id or prefix.") var plan: String
-        func run() async throws { try options.print(try await AdminReports.compact(store: try options.open(), plan: plan)) }
+        @Flag(help: "Keep the whole log (only write the snapshot).") var keepLog = false
+        func run() async throws {
+            try options.print(try await options.withStore { try await AdminReports.compact(store: $0, plan: plan, prune: !keepLog) })
+        }
     }
 }

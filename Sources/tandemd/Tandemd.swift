@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import ServiceLifecycle
 import TandemModel
+import TandemPostgres
 import TandemServer
 
 #if canImport(Glibc)
@@ -20,16 +21,17 @@ struct Tandemd: AsyncParsableCommand {
         discussion: """
         Run 'tandemd plan create' and 'tandemd member add' to set a plan up, \
         give each member their invite token, and run 'tandemd serve'. Admin \
-        commands work on the data directory and may run while the server does.
+        commands work on the store and may run while the server does. The store \
+        is a data directory (--data DIR, embedded SQLite) or a PostgreSQL \
+        database shared by several instances (--store postgres://…, or TANDEMD_STORE).
         """,
         version: "0.1.0",
-        subcommands: [Serve.self, PlanCommand.self, MemberCommand.self, AdminCommand.self, AnalyticsCommand.self]
+        subcommands: [Serve.self, PlanCommand.self, MemberCommand.self, AdminCommand.self, AnalyticsCommand.self, MigrateStoreCommand.self]
     )
 }
 
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The server's data directory (created when missing).", valueName: "dir"))
-    var data: String
+    @OptionGroup var store: StoreOptions
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -44,7 +46,10 @@ struct DataOptions: ParsableArguments {
         return Logger(label: label)
     }
 
-    func openStore() throws -> SQLiteServerStore { try SQLiteServerStore(directory: data) }
+    /// Runs `body` with the store open, created when missing.
+    func withStore<T>(_ body: (any ServerAdminStore) async throws -> T) async throws -> T {
+        try await store.withStore(mode: .create, body)
+    }
 }
 
 extension Tandemd {
@@ -59,8 +64,18 @@ extension Tandemd {
         @Option(help: "Send a snapshot instead of the log to snapshot-capable clients this many operations behind.")
         var snapshotLag: UInt64 = 20_000
 
+        @OptionGroup var transport: TransportOptions
+
+        @OptionGroup var metrics: MetricsOptions
+
+        @Option(help: ArgumentHelp(
+            "With a PostgreSQL store: seconds between safety refreshes of loaded plans from the shared log (besides LISTEN/NOTIFY).",
+            valueName: "seconds"))
+        var refreshInterval: Double = 5
+
         func validate() throws {
             guard Self.parse(listen) != nil else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:7420") }
+            guard refreshInterval >= 0.1, refreshInterval <= 3_600 else { throw ValidationError("--refresh-interval takes 0.1 to 3600 seconds") }
         }
 
         static func parse(_ text: String) -> (String, Int)? {
@@ -72,18 +87,34 @@ extension Tandemd {
         func run() async throws {
             let logger = options.logger("tandemd")
             let (host, port) = Self.parse(listen)!
-            let store = try options.openStore()
-            let server = SyncServer(store: store, configuration: ServerConfiguration(host: host, port: port, snapshotLag: snapshotLag), logger: logger)
-            let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                tasks.addTask {
-                    let bound = try await server.listeningPort()
-                    // Scripts and tests read this line to learn the port.
-                    print("listening on \(host):\(bound)")
-                    fflush(nil)
+            var configuration = ServerConfiguration(host: host, port: port, snapshotLag: snapshotLag)
+            try transport.configure(&configuration)
+            let metricsEndpoint = metrics.configure(&configuration, dataDirectory: options.store.data, logger: logger)
+            let location = try options.store.location()
+            try await location.withStore(logger: logger, mode: .create) { store in
+                let server = SyncServer(store: store, configuration: configuration, logger: logger)
+                // Graceful shutdown runs in reverse: the server drains first, then its companions stop.
+                let services = location.companionServices(store: store, server: server, logger: logger,
+                                                          safetyInterval: .milliseconds(Int64(refreshInterval * 1_000))) + [server]
+                    + (metricsEndpoint.map { [$0] } ?? [])
+                let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await group.run() }
+                    tasks.addTask {
+                        let bound = try await server.listeningPort()
+                        // Scripts and tests read this line to learn the port.
+                        print("listening on \(host):\(bound)")
+                        fflush(nil)
+                    }
+                    if let metricsEndpoint {
+                        tasks.addTask {
+                            let bound = try await metricsEndpoint.listeningPort()
+                            print("metrics on http://\(metricsEndpoint.host):\(bound)/metrics")
+                            fflush(nil)
+                        }
+                    }
+                    try await tasks.waitForAll()
                 }
-                try await tasks.waitForAll()
             }
         }
     }
@@ -107,9 +138,10 @@ extension Tandemd {
                     return found
                 }
                 let startDate = try start.map { try OnboardingPlan.parseDate($0, "start date") }
-                let admin = PlanAdministration(store: try options.openStore())
-                let plan = try await admin.createPlan(OnboardingPlan.Details(title: title, customer: customer, start: startDate, template: template?.name),
-                                                      template: template, start: startDate)
+                let plan = try await options.withStore { store in
+                    try await PlanAdministration(store: store).createPlan(
+                        OnboardingPlan.Details(title: title, customer: customer, start: startDate, template: template?.name), template: template, start: startDate)
+                }
                 print(plan.id)
             }
         }
@@ -119,52 +151,10 @@ extension Tandemd {
             @OptionGroup var options: DataOptions
 
             func run() async throws {
-                let store = try options.openStore()
-                for plan in try await store.plans() {
-                    print("\(plan.id)  head \(try await store.head(plan: plan.id))  \(plan.title) — \(plan.customer)")
-                }
-            }
-        }
-    }
-
-    struct MemberCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "member", abstract: "Add and list members.", subcommands: [Add.self, List.self])
-
-        struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
-                abstract: "Add a member to a plan; prints the member id and their invite token (shown once).")
-            @OptionGroup var options: DataOptions
-            @Option(help: "Plan id.") var plan: String
-            @Option var name: String
-            @Option(help: "internal or customer.") var side: String
-            @Option var role: String?
-            @Option var email: String?
-            @Flag(help: "Print only the token.") var tokenOnly = false
-
-            func run() async throws {
-                guard let planID = EntityID(plan) else { throw ValidationError("--plan takes the 32-hex-digit plan id printed by 'tandemd plan create'") }
-                let side = try Side.parse(self.side)
-                let admin = PlanAdministration(store: try options.openStore())
-                let (member, token) = try await admin.addMember(plan: planID, name: name, email: email, side: side, role: role)
-                if tokenOnly {
-                    print(token)
-                } else {
-                    print("member \(member.member)")
-                    print("token  \(token)")
-                    print("join with: tandem join HOST:PORT \(token)")
-                }
-            }
-        }
-
-        struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List a plan's members.")
-            @OptionGroup var options: DataOptions
-            @Option(help: "Plan id.") var plan: String
-
-            func run() async throws {
-                guard let planID = EntityID(plan) else { throw ValidationError("--plan takes the 32-hex-digit plan id") }
-                for member in try await options.openStore().members(plan: planID) {
-                    print("\(member.member)  \(member.side.rawValue)  \(member.name)\(member.role.map { " (\($0))" } ?? "")")
+                try await options.withStore { store in
+                    for plan in try await store.plans() {
+                        print("\(plan.id)  head \(try await store.head(plan: plan.id))  \(plan.title) — \(plan.customer)")
+                    }
                 }
             }
         }

@@ -18,7 +18,7 @@ struct AdminHarness: Sendable {
 
     static let quiet = Logger(label: "tandem.admin-test", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    static func with<T: Sendable>(_ body: @Sendable (AdminHarness) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(metrics: ServerMetrics = .disabled, _ body: @Sendable (AdminHarness) async throws -> T) async throws -> T {
         let directory = NSTemporaryDirectory() + "tandem-admin-test-\(UUID().uuidString)"
         defer {
             // TANDEM_ADMIN_KEEP=DIR keeps a copy of the last data directory, to try the commands on by hand.
@@ -29,7 +29,9 @@ struct AdminHarness: Sendable {
             try? FileManager.default.removeItem(atPath: directory)
         }
         let store = try SQLiteServerStore(directory: directory)
-        let server = SyncServer(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, handshakeTimeout: .seconds(2)), logger: quiet)
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, handshakeTimeout: .seconds(2))
+        configuration.metrics = metrics
+        let server = SyncServer(store: store, configuration: configuration, logger: quiet)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let harness = AdminHarness(server: server, store: store, port: try await server.listeningPort(), directory: directory)

@@ -62,6 +62,16 @@ enum Vectors {
             out["nonce"] = nonce
         case .error(let e):
             out["code"] = e.code.rawValue; out["message"] = e.message
+        case .adminRequest(let r):
+            out["id"] = r.id; out["command"] = r.command; out["arguments"] = r.arguments
+        case .adminResponse(let p):
+            out["id"] = p.id; out["more"] = p.more; out["data"] = hex(p.data)
+        case .adminWelcome(let w):
+            out["version"] = w.version; out["name"] = w.name; out["maxFrameBytes"] = w.maxFrameBytes; out["agent"] = w.agent
+        case .digestAt(let p):
+            out["id"] = p.id; out["sequence"] = p.sequence
+        case .replicaDigest(let d):
+            out["id"] = d.id; out["status"] = d.status.rawValue; out["cursor"] = d.cursor; out["algorithm"] = d.algorithm; out["digest"] = hex(d.bytes)
         }
         return out
     }
@@ -138,13 +148,30 @@ enum VectorMessages {
         ]
     }
 
+    /// Every form of a `set`'s `previous` (none, after the entity, before the
+    /// operation, elsewhere) and clock readings with a logical part.
+    static var previousForms: [Operation] {
+        let task = EntityID(OperationID(replica: client, counter: 30))
+        func at(_ counter: UInt64, _ ms: UInt64, logical: UInt16, _ action: Action) -> Operation {
+            Operation(id: OperationID(replica: client, counter: counter), time: HybridTimestamp(milliseconds: ms, logical: logical), author: member, action: action)
+        }
+        return [
+            at(30, base, logical: 0, .create(kind: .task, parent: phase, position: Position(digits: [9]))),
+            at(31, base, logical: 1, .set(entity: task, field: "title", value: .string("Kick-off"), previous: nil)),
+            at(32, base, logical: 2, .set(entity: task, field: "title", value: .string("Kick-off call"), previous: OperationID(replica: client, counter: 31))),
+            at(33, base + 7, logical: 0, .set(entity: phase, field: "title", value: .string("Setup"), previous: OperationID(replica: client, counter: 12))),
+            at(34, base + 8, logical: 300, .set(entity: phase, field: "status", value: .symbol("done"), previous: OperationID(replica: server, counter: 10))),
+        ]
+    }
+
     static var valid: [(name: String, message: Message, compress: Bool)] {
         [
             ("hello", .hello(Hello(replica: client, token: "tdm_00112233445566778899aabbccddeeff00112233", capabilities: [.snapshots], agent: "tandem/0.1.0")), false),
-            ("welcome", .welcome(Welcome(version: 1, plan: plan, member: member, head: 117, maxFrameBytes: 4_194_304, maxBatchOperations: 10_000, agent: "tandemd/0.1.0")), false),
+            ("welcome", .welcome(Welcome(version: 2, plan: plan, member: member, head: 117, maxFrameBytes: 4_194_304, maxBatchOperations: 10_000, agent: "tandemd/0.1.0")), false),
             ("push-typical-edits", .push(Push(batch: 1, operations: typicalEdits)), false),
             ("push-every-action", .push(Push(batch: 2, operations: everyAction)), false),
             ("push-empty", .push(Push(batch: 3, operations: [])), false),
+            ("push-previous-forms", .push(Push(batch: 4, operations: previousForms)), false),
             ("ack", .ack(Ack(batch: 1, count: 7, refusals: [], head: 124)), false),
             ("ack-with-refusal", .ack(Ack(batch: 2, count: 11, refusals: [Refusal(index: 10, code: .wrongReplica, reason: "operation 3@3f9a0c1d22e4b801 was made by another replica")], head: 134)), false),
             ("subscribe-live", .subscribe(Subscribe(cursor: 117, live: true)), false),
@@ -160,6 +187,13 @@ enum VectorMessages {
             ("ping", .ping(nonce: 42), false),
             ("pong", .pong(nonce: 42), false),
             ("error", .error(WireError(.unexpectedMessage, "PUSH before HELLO; a connection starts with HELLO")), false),
+            ("admin-welcome", .adminWelcome(AdminWelcome(version: 1, name: "ops", maxFrameBytes: 4_194_304, agent: "tandemd/0.1.0")), false),
+            ("admin-request", .adminRequest(AdminRequest(id: 1, command: "conflicts", arguments: ["plan": "3f9a", "member": "Ana", "since": "2026-11-01"])), false),
+            ("admin-response-last-part", .adminResponse(AdminResponseBody(status: .ok, text: "no plans", json: "{\"plans\":[]}").parts(id: 1)[0]), false),
+            ("admin-response-first-of-two", .adminResponse(AdminResponseBody(status: .problems, text: "FAIL 3f9a", json: "{\"ok\":false}").parts(id: 7, partBytes: 8)[0]), false),
+            ("digest-at", .digestAt(DigestProbe(id: 3, sequence: 124)), false),
+            ("replica-digest", .replicaDigest(ReplicaDigest(id: 3, status: .digest, cursor: 124, bytes: PlanDigest.sha256(Array("{}".utf8)))), false),
+            ("replica-digest-behind", .replicaDigest(ReplicaDigest(id: 4, status: .behind, cursor: 117)), false),
         ]
     }
 }

@@ -7,6 +7,12 @@ public struct AdminOutput: Sendable {
     /// `false` when the command found something wrong (`verify`): the exit status is 1.
     public var succeeded: Bool = true
 
+    public init(text: String, json: JSONValue, succeeded: Bool = true) {
+        self.text = text
+        self.json = json
+        self.succeeded = succeeded
+    }
+
     public func rendered(json asJSON: Bool) -> String { asJSON ? json.rendered(pretty: true) : text }
 }
 
@@ -75,9 +81,19 @@ public enum AdminReports {
                 "previousOperation": change.previousOperation.map { .string($0.description) } ?? .null,
             ]))
         }
-        let text = "\(inspector.label(of: id)) \(id) in plan \(inspector.plan.id.short()): \(entries.count) operations\n" + table.rendered
+        var text = "\(inspector.label(of: id)) \(id) in plan \(inspector.plan.id.short()): \(entries.count) operations\n"
+        var pruned: JSONValue = .null
+        if inspector.prunedThrough > 0 {
+            // What compaction folded away, summarised by the state it left.
+            let state = inspector.base?.document[id]
+            let fields = state.map { st in st.fields.keys.sorted().map { "\($0)=\(value(st.fields[$0]?.value))" }.joined(separator: " ") } ?? "absent"
+            text += "operations up to sequence \(inspector.prunedThrough) were pruned by compaction; at sequence \(inspector.base?.sequence ?? inspector.prunedThrough) it was: \(fields)\n"
+            pruned = .object(["through": .int(Int64(inspector.prunedThrough)), "baseSequence": inspector.base.map { .int(Int64($0.sequence)) } ?? .null,
+                              "stateAtBase": state.map { s in .object(Dictionary(uniqueKeysWithValues: s.fields.map { ($0.key, $0.value.value.json) })) } ?? .null])
+        }
+        text += table.rendered
         return AdminOutput(text: text, json: .object(["plan": .string(inspector.plan.id.description), "entity": .string(id.description),
-                                                      "label": .string(inspector.label(of: id)), "operations": .array(items)]))
+                                                      "label": .string(inspector.label(of: id)), "operations": .array(items), "pruned": pruned]))
     }
 
     // MARK: conflicts
@@ -119,6 +135,7 @@ public enum AdminReports {
 
     public static func state(store: any ServerAdminStore, plan: String, at point: PlanInspector.Point = .head) async throws -> AdminOutput {
         let inspector = try await PlanInspector(store: store, plan: try await PlanInspector.resolvePlan(plan, store: store))
+        if let reason = inspector.unreachable(point) { throw ServerStoreError(.invalidRequest, reason) }
         let document = inspector.document(at: point)
         let json = document.canonicalJSON()
         return AdminOutput(text: json.rendered(pretty: true), json: json)

@@ -15,6 +15,11 @@ public struct PlanInspector: Sendable {
     public let replicaRecords: [ReplicaRecord]
     /// The plan's document after the whole log.
     public let document: PlanDocument
+    /// When `compact` pruned the log: the snapshot the retained log continues
+    /// from (the oldest stored snapshot at or after the pruned point).
+    public let base: (sequence: UInt64, document: PlanDocument)?
+    /// The last sequence pruned from the log (0 when nothing was).
+    public let prunedThrough: UInt64
 
     /// Reads everything the queries need for one plan.
     public init(store: any ServerAdminStore, plan id: EntityID) async throws {
@@ -27,8 +32,14 @@ public struct PlanInspector: Sendable {
         members = try await store.members(plan: id)
         replicaRecords = try await store.replicaRecords(plan: id)
         entries = rows.compactMap { row in (try? Operation(decoding: row.bytes)).map { SequencedOperation(sequence: row.sequence, operation: $0) } }
-        var document = PlanDocument()
-        for entry in entries { document.apply(entry.operation) }
+        // A log that does not start at 1 was pruned by `compact` (with no rows
+        // left, through the newest snapshot); it continues from a snapshot.
+        let pruned = rows.first.map { $0.sequence - 1 } ?? (snapshots.last?.sequence ?? 0)
+        prunedThrough = pruned
+        let baseSnapshot = pruned > 0 ? snapshots.first { $0.sequence >= pruned } : nil
+        base = baseSnapshot.flatMap { snapshot in (try? PlanDocument(snapshot: snapshot.bytes)).map { (snapshot.sequence, $0) } }
+        var document = base?.document ?? PlanDocument()
+        for entry in entries where entry.sequence > (base?.sequence ?? 0) { document.apply(entry.operation) }
         self.document = document
     }
 
@@ -84,7 +95,7 @@ public struct PlanInspector: Sendable {
         return entries.first(where: { $0.operation.id.replica == replica })?.operation.author
     }
 
-    public var head: UInt64 { rows.last?.sequence ?? 0 }
+    public var head: UInt64 { rows.last?.sequence ?? prunedThrough }
 
     // MARK: Summary
 
@@ -193,10 +204,11 @@ public struct PlanInspector: Sendable {
         case time(Int64)
     }
 
-    /// The document replayed from the log up to `point`.
+    /// The document replayed from the log up to `point`. On a pruned log,
+    /// replay starts from the base snapshot: see ``reachable(_:)``.
     public func document(at point: Point) -> PlanDocument {
-        var document = PlanDocument()
-        for entry in entries {
+        var document = base?.document ?? PlanDocument()
+        for entry in entries where entry.sequence > (base?.sequence ?? 0) {
             switch point {
             case .head: break
             case .sequence(let limit): if entry.sequence > limit { return document }
@@ -205,6 +217,23 @@ public struct PlanInspector: Sendable {
             document.apply(entry.operation)
         }
         return document
+    }
+
+    /// Why time travel cannot reach `point`, or nil when it can. After pruning
+    /// it reaches back to the base snapshot by sequence; by time it is refused,
+    /// because the snapshot no longer says when each of its operations was made.
+    public func unreachable(_ point: Point) -> String? {
+        guard let base else {
+            return prunedThrough > 0 ? "the log of plan \(plan.id.short()) was pruned through \(prunedThrough) and no snapshot holds the state there" : nil
+        }
+        switch point {
+        case .head: return nil
+        case .sequence(let n) where n >= base.sequence: return nil
+        case .sequence:
+            return "compaction pruned the log of plan \(plan.id.short()) through sequence \(prunedThrough); time travel reaches back to sequence \(base.sequence) (the oldest retained snapshot)"
+        case .time:
+            return "compaction pruned the log of plan \(plan.id.short()) through sequence \(prunedThrough); travel by --seq N (N ≥ \(base.sequence)) instead of --at"
+        }
     }
 
     // MARK: Replicas

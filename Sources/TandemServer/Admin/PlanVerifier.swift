@@ -37,8 +37,12 @@ public struct PlanVerifier: Sendable {
         var problems: [Problem] = []
         func report(_ code: String, _ message: String) { problems.append(Problem(code: code, message: message)) }
 
-        // Sequence: 1, 2, 3, … head.
-        var expected: UInt64 = 1
+        // Sequence: 1, 2, 3, … head (after a pruning compaction: from the pruned point on).
+        let pruned = inspector.prunedThrough
+        if pruned > 0, inspector.base == nil {
+            report("pruned-without-snapshot", "the log starts after sequence \(pruned) but no decodable snapshot at or after \(pruned) holds the state it continues from")
+        }
+        var expected: UInt64 = pruned + 1
         for row in inspector.rows {
             if row.sequence > expected {
                 report("sequence-gap", row.sequence - 1 == expected
@@ -47,7 +51,7 @@ public struct PlanVerifier: Sendable {
             }
             expected = row.sequence + 1
         }
-        let lastSequence = inspector.rows.last?.sequence ?? 0
+        let lastSequence = inspector.rows.last?.sequence ?? pruned
         if lastSequence != recordedHead {
             report("head-mismatch", "the plan's recorded head is \(recordedHead) but the log ends at \(lastSequence)")
         }
@@ -94,12 +98,15 @@ public struct PlanVerifier: Sendable {
         }
 
         // Causality: replay in sequence order; anything held names an entity not yet created.
-        var document = PlanDocument()
+        // A pruned log replays from its base snapshot, which is checked by what follows it.
+        let baseSequence = inspector.base?.sequence ?? 0
+        var document = inspector.base?.document ?? PlanDocument()
         var replayed: [UInt64: PlanDocument] = [:]
         let snapshotSequences = Set(inspector.snapshots.map(\.sequence))
-        if snapshotSequences.contains(0) { replayed[0] = document }
+        if snapshotSequences.contains(baseSequence) { replayed[baseSequence] = document }
         var next = 0
-        let rowSequences = inspector.rows.map(\.sequence)
+        while next < decoded.count, decoded[next].0 <= baseSequence { next += 1 }
+        let rowSequences = inspector.rows.map(\.sequence).filter { $0 > baseSequence }
         for sequence in rowSequences {
             if next < decoded.count, decoded[next].0 == sequence {
                 let operation = decoded[next].1
@@ -120,7 +127,7 @@ public struct PlanVerifier: Sendable {
         }
 
         // Snapshots against the replay.
-        for snapshot in inspector.snapshots {
+        for snapshot in inspector.snapshots where snapshot.sequence >= baseSequence {
             guard let stored = try? PlanDocument(snapshot: snapshot.bytes) else {
                 report("snapshot-undecodable", "the snapshot at sequence \(snapshot.sequence) does not decode (\(snapshot.bytes.count) bytes)")
                 continue

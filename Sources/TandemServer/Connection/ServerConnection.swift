@@ -12,6 +12,12 @@ enum ConnectionEvent: Sendable {
     case handshakeTimeout
     case planAdvanced(UInt64)
     case shutdown
+    /// `divergence` asks this replica for its digest at a sequence.
+    case probe(DigestProbe)
+    /// Time passed: check idleness (``TrafficPolicy``).
+    case tick
+    /// The member's token was revoked (``RevocationWatcher``).
+    case revoked
 }
 
 /// Performs a ``ServerConnectionStateMachine``'s actions for one connection:
@@ -27,9 +33,17 @@ final class ServerConnection {
     private let events: AsyncStream<ConnectionEvent>.Continuation
     private var hub: PlanHub?
     private var capabilities: Capabilities = []
+    /// The authenticated member, with their access (issue 8).
+    private var member: MemberRecord?
+    /// Set by the revocation watcher from outside this connection's loop, so a
+    /// long catch-up stops at the next chunk instead of at its end.
+    private let revocation = RevocationFlag()
+    private let limiter: ConnectionLimiter
+    private var traffic: TrafficPolicy
 
     init(id: UInt64, outbound: NIOAsyncChannelOutboundWriter<Frame>, store: any ServerStore, registry: PlanRegistry,
-         configuration: ServerConfiguration, events: AsyncStream<ConnectionEvent>.Continuation, logger: Logger) {
+         configuration: ServerConfiguration, events: AsyncStream<ConnectionEvent>.Continuation, logger: Logger,
+         limiter: ConnectionLimiter) {
         self.id = id
         self.outbound = outbound
         self.store = store
@@ -37,28 +51,42 @@ final class ServerConnection {
         self.configuration = configuration
         self.events = events
         self.logger = logger
+        self.limiter = limiter
+        self.traffic = TrafficPolicy(limits: configuration.connectionLimits, now: .now)
     }
 
     var isClosed: Bool { machine.state == .closed }
 
+    /// Whether this connection receives internal-only data; false until authenticated.
+    private var seesInternalOnly: Bool { member?.seesInternalOnly ?? false }
+
     /// Handles events until the connection is to be closed.
-    func run(_ stream: AsyncStream<ConnectionEvent>) async {
+    func run(_ stream: some AsyncSequence<ConnectionEvent, Never>) async {
+        configuration.metrics.connectionOpened()
+        defer { configuration.metrics.connectionClosed() }
         for await event in stream {
             await handle(event)
             if isClosed { break }
         }
         hub?.unsubscribe(id)
+        registry.probes.leave(id)
+        registry.revocations.unregister(id)
     }
 
     private func handle(_ event: ConnectionEvent) async {
+        // Nothing more from or for a revoked member, not even frames already queued.
+        if revocation.isSet { return await fail(Self.revokedError) }
         switch event {
         case .frame(let frame):
+            configuration.metrics.received(frame)
+            if let error = traffic.frameArrived(at: .now) { return await fail(error) }
             let message: Message
             do {
                 message = try Message.decode(frame, limits: configuration.limits)
             } catch {
                 return await perform(machine.decodingFailed(error))
             }
+            if case .push(let push) = message { await pace(push) }
             await perform(machine.received(message))
         case .readFailed(let error):
             if let error = error as? WireError {
@@ -75,8 +103,17 @@ final class ServerConnection {
             await perform(machine.planAdvanced(head: head))
         case .shutdown:
             await fail(WireError(.shuttingDown, "the server is shutting down; reconnect later"))
+        case .probe(let probe):
+            await perform(await probeRequested(probe))
+        case .tick:
+            let authenticated = switch machine.state { case .awaitingHello, .authenticating, .closed: false; default: true }
+            await perform(traffic.tick(at: .now, authenticated: authenticated))
+        case .revoked:
+            await fail(Self.revokedError)
         }
     }
+
+    static let revokedError = WireError(.revoked, "this member's access to the plan was revoked; ask the plan's owner for a new invite")
 
     private func perform(_ action: ServerConnectionStateMachine.Action) async {
         do {
@@ -97,6 +134,12 @@ final class ServerConnection {
                 try await digest()
             case .fail(let error):
                 await fail(error)
+            case .administer(let request):
+                let body = await AdminService(store: store, registry: registry).run(request)
+                logger.info("admin request", metadata: ["command": "\(request.command)", "status": "\(body.status)"])
+                for part in body.parts(id: request.id) { try await send(.adminResponse(part)) }
+            case .probeAnswered(let answer):
+                registry.probes.record(.answered(answer), probe: answer.id, from: id)
             }
         } catch let error as WireError {
             await fail(error)
@@ -107,20 +150,48 @@ final class ServerConnection {
     }
 
     private func send(_ message: Message) async throws {
-        try await outbound.write(message.frame(limits: configuration.limits))
+        try await write(message.frame(limits: configuration.limits), message)
+    }
+
+    private func write(_ frame: Frame, _ message: Message) async throws {
+        try await outbound.write(frame)
+        configuration.metrics.sent(frame)
+        traffic.sent(message, at: .now)
+    }
+
+    /// Holds a `PUSH` until the connection's operation budget allows it
+    /// (reading from the socket pauses meanwhile: ``InboundCredit``).
+    private func pace(_ push: Push) async {
+        let delay = traffic.pace(operations: push.operations.count, at: .now)
+        guard delay > .zero else { return }
+        logger.debug("pacing a push", metadata: ["operations": "\(push.operations.count)", "delay": "\(delay)"])
+        try? await Task.sleep(for: delay)
     }
 
     private func fail(_ error: WireError) async {
         machine.closed()
         logger.info("closing connection", metadata: ["code": "\(error.code)", "reason": "\(error.message)"])
-        try? await outbound.write(Message.error(error).frame(limits: configuration.limits))
+        let frame = Message.error(error).frame(limits: configuration.limits)
+        configuration.metrics.failed(error.code)
+        if (try? await outbound.write(frame)) != nil { configuration.metrics.sent(frame) }
     }
 
     // MARK: Actions
 
     private func authenticate(_ hello: Hello) async throws {
         guard let member = try await store.member(tokenHash: Tokens.hash(hello.token)) else {
+            if let admins = store as? any ServerAdminStore, let admin = try await admins.adminToken(tokenHash: Tokens.hash(hello.token)) {
+                logger[metadataKey: "admin"] = "\(admin.name)"
+                logger.info("authenticated as admin", metadata: ["agent": "\(hello.agent)"])
+                let (limits, agent) = (configuration.limits, configuration.agent)
+                return await perform(machine.adminAuthenticated(name: admin.name) { version in
+                    AdminWelcome(version: version, name: admin.name, maxFrameBytes: UInt64(limits.maxFrameBytes), agent: agent)
+                })
+            }
             return await perform(machine.authenticationFailed(WireError(.authenticationFailed, "the token is unknown or revoked; ask the plan's owner for a new invite")))
+        }
+        if let refusal = limiter.admit(connection: id, member: member.member) {
+            return await perform(machine.authenticationFailed(refusal))
         }
         let hub = try await registry.hub(for: member.plan)
         try await hub.refresh()
@@ -129,12 +200,20 @@ final class ServerConnection {
         guard bound == member.member else {
             return await perform(machine.authenticationFailed(WireError(.replicaConflict, "replica \(hello.replica) belongs to another member of this plan; use a fresh store")))
         }
+        let (revocation, events) = (self.revocation, self.events)
+        guard registry.revocations.register(id, plan: member.plan, member: member.member, revoke: { revocation.set(); events.yield(.revoked) }) else {
+            return await perform(machine.authenticationFailed(Self.revokedError))
+        }
+        self.member = member
         self.hub = hub
         capabilities = hello.capabilities
+        registry.probes.join(ReplicaProbes.Participant(connection: id, plan: member.plan, member: member.member, replica: hello.replica,
+                                                       answersProbes: hello.capabilities.contains(.digestProbes),
+                                                       post: { events.yield(.probe($0)) }))
         logger[metadataKey: "plan"] = "\(member.plan.short())"
         logger[metadataKey: "member"] = "\(member.member.short())"
         logger[metadataKey: "replica"] = "\(hello.replica)"
-        logger.info("authenticated", metadata: ["agent": "\(hello.agent)"])
+        logger.info("authenticated", metadata: ["agent": "\(hello.agent)", "access": "\(member.access)"])
         let limits = configuration.limits
         let agent = configuration.agent
         let head = hub.currentHead
@@ -145,14 +224,17 @@ final class ServerConnection {
     }
 
     private func ingest(_ push: Push) async throws {
-        guard let hub, let session = machine.session else { return }
-        let result = try await hub.ingest(push.operations, member: session.member, replica: session.replica, limits: configuration.limits,
+        guard let hub, let member, let session = machine.session else { return }
+        let started = ContinuousClock.now
+        let result = try await hub.ingest(push.operations, member: member, replica: session.replica, limits: configuration.limits,
                                           policy: configuration.policy, nowMilliseconds: SystemWallClock.milliseconds())
         if !result.refusals.isEmpty {
             logger.info("refused operations", metadata: ["count": "\(result.refusals.count)", "first": "\(result.refusals[0].code)"])
         }
         logger.trace("ingested batch", metadata: ["batch": "\(push.batch)", "operations": "\(push.operations.count)", "stored": "\(result.stored)"])
         try await send(.ack(Ack(batch: push.batch, count: UInt64(push.operations.count), refusals: result.refusals, head: result.head)))
+        configuration.metrics.pushed(operations: push.operations.count, stored: result.stored, refusals: result.refusals, plan: hub.plan.id,
+                                     head: result.head, elapsed: .now - started)
     }
 
     private func subscribe(_ request: Subscribe) async throws {
@@ -161,9 +243,14 @@ final class ServerConnection {
         hub.subscribe(id, replica: machine.session!.replica) { head in events.yield(.planAdvanced(head)) }
         var head = hub.currentHead
         let behind = head > request.cursor ? head - request.cursor : 0
-        if capabilities.contains(.snapshots), request.cursor <= head, behind > configuration.snapshotLag || (request.cursor == 0 && behind > 0) {
-            let (document, sequence) = hub.state()
-            try await send(.snapshot(Snapshot(sequence: sequence, document: document.encodedSnapshot())))
+        // Below what a pruning compaction kept, only a snapshot can catch the replica up.
+        let pruned = behind > 0 ? try await !hub.logContinues(after: request.cursor) : false
+        if pruned, !capabilities.contains(.snapshots) {
+            throw WireError(.historyPruned, "this replica is at sequence \(request.cursor) but the server compacted the plan's log past it and this client cannot install a snapshot; join again into a fresh store (your unsynced edits stay in the old one)")
+        }
+        if capabilities.contains(.snapshots), request.cursor <= head, pruned || behind > configuration.snapshotLag || (request.cursor == 0 && behind > 0) {
+            let (sequence, bytes) = seesInternalOnly ? hub.fullSnapshot() : hub.customerSnapshot()
+            try await send(.snapshot(Snapshot(sequence: sequence, document: bytes)))
             machine.snapshotSent(at: sequence)
             head = max(head, sequence)
             logger.info("sent snapshot", metadata: ["sequence": "\(sequence)"])
@@ -175,13 +262,25 @@ final class ServerConnection {
         guard let hub, let replica = machine.session?.replica else { return }
         var position = after
         var target = upTo
-        while !isClosed {
-            while position < target, !isClosed {
+        while !isClosed, !revocation.isSet {
+            while position < target, !isClosed, !revocation.isSet {
                 let chunk = try await hub.operations(after: position, upTo: target, limit: configuration.limits.maxBatchOperations)
                 guard let last = chunk.last else { break }
+                // A gap means a compaction pruned what this replica still needed: never send a range with a hole.
+                guard chunk[0].sequence == position + 1 else {
+                    throw WireError(.historyPruned, "the server compacted the plan's log past sequence \(position) while this replica was catching up; sync again")
+                }
                 // A replica already has its own operations: they are not echoed.
-                let operations = chunk.lazy.filter { $0.operation.id.replica != replica }.map(\.operation)
-                try await send(.operations(Operations(from: position, to: last.sequence, operations: Array(operations))))
+                // Customers never receive internal-only ones (``PlanHub/customerOperations(_:)``).
+                let visible = seesInternalOnly ? chunk.map(\.operation) : hub.customerOperations(chunk)
+                let operations = visible.filter { $0.id.replica != replica }
+                let message = Operations(from: position, to: last.sequence, operations: Array(operations))
+                for (frame, part) in OperationsFraming.frames(message, limits: configuration.limits, sequence: { id in
+                    chunk.first { $0.operation.id == id }?.sequence ?? last.sequence
+                }) {
+                    try await write(frame, part)
+                }
+                configuration.metrics.delivered(plan: hub.plan.id, after: position, upTo: last.sequence)
                 position = last.sequence
                 await perform(machine.delivered(upTo: position))
             }
@@ -192,12 +291,30 @@ final class ServerConnection {
         }
     }
 
+    /// `divergence` probe: flush the log up to its sequence (as a digest does), then ask.
+    private func probeRequested(_ probe: DigestProbe) async -> ServerConnectionStateMachine.Action {
+        guard let delivered = machine.deliveredPosition, machine.session?.subscription?.catchUpTarget != nil else {
+            registry.probes.record(.notSubscribed, probe: probe.id, from: id)
+            return .none
+        }
+        do {
+            if delivered < probe.sequence { try await deliver(after: delivered, upTo: probe.sequence) }
+        } catch let error as WireError {
+            return .fail(error)
+        } catch {
+            return .fail(WireError(.internalError, "the server failed to handle the request; try again"))
+        }
+        return .send(.digestAt(probe))
+    }
+
     private func digest() async throws {
         guard let hub else { return }
-        let (sequence, bytes) = hub.digest()
+        let (sequence, bytes) = seesInternalOnly ? hub.digest() : hub.customerDigest()
         if let delivered = machine.deliveredPosition, delivered < sequence {
             try await deliver(after: delivered, upTo: sequence)
         }
+        // Revoked while flushing: the `revoked` event closes the connection next.
+        guard !revocation.isSet else { return }
         try await send(.digest(Digest(sequence: sequence, bytes: bytes)))
     }
 }

@@ -13,6 +13,8 @@ public struct ServerConnectionStateMachine: Sendable {
         case awaitingHello
         case authenticating(version: UInt64)
         case active(Session)
+        /// Authenticated with an admin token: admin requests only (`Protocol/README.md` 6.6).
+        case admin(version: UInt64, name: String)
         case closed
     }
 
@@ -51,6 +53,10 @@ public struct ServerConnectionStateMachine: Sendable {
         case fail(WireError)
         /// Close without a word (the peer said goodbye or sent `ERROR`).
         case close
+        /// Run an admin command and send its `ADMIN_RESPONSE` parts.
+        case administer(AdminRequest)
+        /// A replica answered a `DIGEST_AT`: hand the answer to the divergence probe.
+        case probeAnswered(ReplicaDigest)
     }
 
     public private(set) var state: State = .awaitingHello
@@ -108,10 +114,39 @@ public struct ServerConnectionStateMachine: Sendable {
             case .error:
                 state = .closed
                 return .close
-            case .welcome, .ack, .operations, .caughtUp, .digest, .snapshot:
+            case .adminRequest:
+                return fail(.forbidden, "ADMIN_REQUEST needs an admin token ('tandemd admin token create'); this connection is a plan member's")
+            case .replicaDigest(let answer):
+                return .probeAnswered(answer)
+            case .welcome, .ack, .operations, .caughtUp, .digest, .snapshot, .adminResponse, .adminWelcome, .digestAt:
+                return fail(.unexpectedMessage, "\(message.kind) is sent by servers, not clients")
+            }
+        case .admin:
+            switch message {
+            case .adminRequest(let request):
+                return .administer(request)
+            case .ping(let nonce):
+                return .send(.pong(nonce: nonce))
+            case .pong:
+                return .none
+            case .error:
+                state = .closed
+                return .close
+            case .hello:
+                return fail(.unexpectedMessage, "a second HELLO on one connection")
+            case .push, .subscribe, .digestRequest, .replicaDigest:
+                return fail(.forbidden, "an admin token is not a plan member: it cannot send \(message.kind); use a member's invite token")
+            case .welcome, .ack, .operations, .caughtUp, .digest, .snapshot, .adminResponse, .adminWelcome, .digestAt:
                 return fail(.unexpectedMessage, "\(message.kind) is sent by servers, not clients")
             }
         }
+    }
+
+    /// The token is an admin token.
+    public mutating func adminAuthenticated(name: String, welcome: (UInt64) -> AdminWelcome) -> Action {
+        guard case .authenticating(let version) = state else { return .none }
+        state = .admin(version: version, name: name)
+        return .send(.adminWelcome(welcome(version)))
     }
 
     /// The token named a member of a plan (and the replica is theirs).

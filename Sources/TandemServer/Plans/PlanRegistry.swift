@@ -9,11 +9,23 @@ final class PlanRegistry: @unchecked Sendable {
     private let lock = NSLockLite()
     private let gate = AsyncSerialGate()
     private var hubs: [EntityID: PlanHub] = [:]
+    /// The member connections of each plan, for `divergence`'s digest probes.
+    let probes = ReplicaProbes()
+
+    /// Revoked members' connections are closed through it (issue 8); `SyncServer` runs its poll.
+    let revocations: RevocationWatcher
 
     init(store: any ServerStore, logger: Logger) {
         self.store = store
         self.logger = logger
+        self.revocations = RevocationWatcher(store: store, logger: logger)
     }
+
+    /// The plan's hub if it is loaded; nil rather than loading it.
+    func loadedHub(_ plan: EntityID) -> PlanHub? { lock.withLock { hubs[plan] } }
+
+    /// Every loaded hub.
+    var loadedHubs: [PlanHub] { lock.withLock { Array(hubs.values) } }
 
     func hub(for plan: EntityID) async throws -> PlanHub {
         if let hub = lock.withLock({ hubs[plan] }) { return hub }

@@ -25,9 +25,11 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     public static let databaseFileName = "server.sqlite"
 
     public let directory: String
-    private let writer: SQLiteConnection
+    let writer: SQLiteConnection
     private let reader: SQLiteConnection
-    private let writeQueue = DispatchQueue(label: "tandem.server-store.write")
+    let writeQueue = DispatchQueue(label: "tandem.server-store.write")
+    /// Concurrent commits share one durable transaction (`GroupCommit.swift`).
+    let groupCommit = GroupCommit()
     private let readQueue = DispatchQueue(label: "tandem.server-store.read")
     private let lock = NSLockLite()
     private var planKeys: [EntityID: Int64] = [:]
@@ -68,19 +70,19 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
 
     // MARK: Queues
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             writeQueue.async { continuation.resume(with: Result { try body(self.writer) }) }
         }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             readQueue.async { continuation.resume(with: Result { try body(self.reader) }) }
         }
     }
 
-    private func planKey(_ plan: EntityID, _ db: SQLiteConnection) throws -> Int64 {
+    func planKey(_ plan: EntityID, _ db: SQLiteConnection) throws -> Int64 {
         if let key = lock.withLock({ planKeys[plan] }) { return key }
         let q = try db.query("SELECT key FROM plans WHERE id = ?")
         defer { q.reset() }
@@ -139,7 +141,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
             try db.transaction {
                 let key = try self.planKey(member.plan, db)
                 _ = try self.append(plan: member.plan, operations, db)
-                let insert = try db.query("INSERT INTO members (plan, member, name, side, role, token_hash, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                let insert = try db.query("INSERT INTO members (plan, member, name, side, role, token_hash, created_ms, access) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 try insert.bind(1, key)
                 try insert.bind(2, member.member.description)
                 try insert.bind(3, member.name)
@@ -147,6 +149,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
                 try insert.bind(5, member.role)
                 try insert.bind(6, tokenHash)
                 try insert.bind(7, member.createdMilliseconds)
+                try insert.bind(8, member.access.rawValue)
                 try insert.run()
             }
         }
@@ -155,7 +158,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     public func members(plan: EntityID) async throws -> [MemberRecord] {
         try await read { db in
             let key = try self.planKey(plan, db)
-            let q = try db.query("SELECT member, name, side, role, created_ms FROM members WHERE plan = ? AND revoked_ms IS NULL ORDER BY created_ms, member")
+            let q = try db.query("SELECT member, name, side, role, created_ms, access FROM members WHERE plan = ? AND revoked_ms IS NULL ORDER BY created_ms, member")
             defer { q.reset() }
             try q.bind(1, key)
             var result: [MemberRecord] = []
@@ -167,21 +170,27 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     public func member(tokenHash: [UInt8]) async throws -> MemberRecord? {
         try await read { db in
             let q = try db.query("""
-                SELECT m.member, m.name, m.side, m.role, m.created_ms, p.id FROM members m JOIN plans p ON p.key = m.plan
+                SELECT m.member, m.name, m.side, m.role, m.created_ms, m.access, p.id FROM members m JOIN plans p ON p.key = m.plan
                 WHERE m.token_hash = ? AND m.revoked_ms IS NULL
                 """)
             defer { q.reset() }
             try q.bind(1, tokenHash)
             guard try q.step() else { return nil }
-            guard let plan = EntityID(q.string(5) ?? "") else { throw ServerStoreError(.corrupt, "a plan id in the server database is not an entity id") }
+            guard let plan = EntityID(q.string(6) ?? "") else { throw ServerStoreError(.corrupt, "a plan id in the server database is not an entity id") }
             return try Self.memberRecord(q, plan: plan)
         }
     }
 
     private static func memberRecord(_ q: SQLiteQuery, plan: EntityID) throws -> MemberRecord {
         guard let member = EntityID(q.string(0) ?? "") else { throw ServerStoreError(.corrupt, "a member id in the server database is not an entity id") }
-        return MemberRecord(plan: plan, member: member, name: q.string(1) ?? "", side: Side(rawValue: q.string(2) ?? "") ?? .customer,
-                            role: q.string(3), createdMilliseconds: q.int64(4))
+        let side = Side(rawValue: q.string(2) ?? "") ?? .customer
+        // NULL: added before access roles existed, so the default for the side.
+        var access: AccessRole?
+        if let stored = q.string(5) {
+            guard let parsed = AccessRole(rawValue: stored) else { throw ServerStoreError(.corrupt, "member \(member) has an unknown access '\(stored)'") }
+            access = parsed
+        }
+        return MemberRecord(plan: plan, member: member, name: q.string(1) ?? "", side: side, role: q.string(3), access: access, createdMilliseconds: q.int64(4))
     }
 
     public func bindReplica(_ replica: ReplicaID, plan: EntityID, member: EntityID, atMilliseconds: Int64) async throws -> EntityID {
@@ -213,13 +222,13 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     // MARK: The log
 
     public func commit(plan: EntityID, operations: [Operation]) async throws -> CommitResult {
-        try await write { db in
-            try db.transaction { try self.append(plan: plan, operations, db) }
+        try await groupCommit.commit(plan: plan, operations: operations) {
+            self.writeQueue.async { self.groupCommit.drain(self.writer) { try self.append(plan: $0, $1, $2) } }
         }
     }
 
     /// Appends inside the caller's transaction, assigning the next sequences.
-    private func append(plan: EntityID, _ operations: [Operation], _ db: SQLiteConnection) throws -> CommitResult {
+    func append(plan: EntityID, _ operations: [Operation], _ db: SQLiteConnection) throws -> CommitResult {
         let key = try planKey(plan, db)
         let headQuery = try db.query("SELECT head FROM plans WHERE key = ?")
         try headQuery.bind(1, key)

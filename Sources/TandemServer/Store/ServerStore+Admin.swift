@@ -15,6 +15,25 @@ public protocol ServerAdminStore: ServerStore {
     func replicaRecords(plan: EntityID) async throws -> [ReplicaRecord]
     /// The plan's `head` as recorded beside the log (not derived from it).
     func recordedHead(plan: EntityID) async throws -> UInt64
+
+    // Admin tokens (`tandemd admin token …`, `tandem admin …`). A store keeps
+    // only the SHA-256 of a token, like a member's.
+
+    /// Records a new admin token; a name already in use is `ServerStoreError(.conflict)`.
+    func createAdminToken(_ record: AdminTokenRecord, tokenHash: [UInt8]) async throws
+    /// Every admin token ever created, revoked ones included, oldest first.
+    func adminTokens() async throws -> [AdminTokenRecord]
+    /// The admin token with this hash, unless revoked.
+    func adminToken(tokenHash: [UInt8]) async throws -> AdminTokenRecord?
+    /// Revokes the token whose id or name is `key`. - Returns: whether one was revoked.
+    func revokeAdminToken(_ key: String, atMilliseconds: Int64) async throws -> Bool
+
+    /// Log pruning (`compact`): deletes the plan's operations with sequence ≤
+    /// `through`, in one transaction, and only when a snapshot at exactly
+    /// `through` is stored (else `ServerStoreError(.corrupt)`); that snapshot is
+    /// kept from then on as the plan's base while it is the oldest one. `head`
+    /// is unchanged. - Returns: the number of rows deleted.
+    func pruneLog(plan: EntityID, through: UInt64) async throws -> Int
 }
 
 /// One row of a plan's log as stored: the columns and the operation's bytes.

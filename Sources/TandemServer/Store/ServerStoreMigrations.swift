@@ -58,6 +58,26 @@ enum ServerStoreMigrations {
             PRIMARY KEY (plan, seq)
         ) STRICT;
         """,
+        // 2: server-wide admin tokens (`tandemd admin token …`), hashed like members' tokens.
+        """
+        CREATE TABLE admin_tokens (
+            id         TEXT PRIMARY KEY,
+            name       TEXT NOT NULL UNIQUE,
+            token_hash BLOB NOT NULL UNIQUE,
+            created_ms INTEGER NOT NULL,
+            revoked_ms INTEGER
+        ) STRICT;
+        """,
+        // 3: access roles and revocation order (issue 8). A NULL access is the
+        // default for the member's side (members added before roles existed);
+        // `revoked_seq` orders revocations store-wide so a running server can
+        // poll for new ones with one indexed range query.
+        """
+        ALTER TABLE members ADD COLUMN access TEXT;
+        ALTER TABLE members ADD COLUMN revoked_seq INTEGER;
+        UPDATE members SET revoked_seq = rowid WHERE revoked_ms IS NOT NULL;
+        CREATE UNIQUE INDEX members_revoked_seq ON members (revoked_seq) WHERE revoked_seq IS NOT NULL;
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(all.count) }
