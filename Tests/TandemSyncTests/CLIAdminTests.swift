@@ -67,4 +67,24 @@ struct CLIAdminTests {
             #expect(compacted.status == 0 && compacted.out.contains("--keep-log"))
         }
     }
+
+    @Test("tandem admin over TLS: a private CA's server answers with --ca; without it the handshake is refused")
+    func overTLS() async throws {
+        let ca = try TestCA()
+        try await ServerHarness.with(configuration: try TLSTests.tlsConfiguration(ca.issue())) { harness in
+            _ = try await harness.createPlan()
+            let made = Tokens.makeAdmin(name: "ops", atMilliseconds: 1)
+            try await harness.store.createAdminToken(made.record, tokenHash: made.hash)
+            let root = NSTemporaryDirectory() + "tandem-cli-admin-tls-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let caFile = root + "/ca.pem"
+            FileManager.default.createFile(atPath: caFile, contents: Data(try ca.certificatePEM))
+            let server = "tls://localhost:\(harness.port)"
+            let trusted = await Self.tandem(["admin", "plans", "--server", server, "--ca", caFile], token: made.token)
+            #expect(trusted.status == 0 && trusted.out.contains("Acme rollout"), "\(trusted.err)")
+            let untrusted = await Self.tandem(["admin", "plans", "--server", server], token: made.token)
+            #expect(untrusted.status == 1 && untrusted.err.contains("tls-failed"), "\(untrusted.err)")
+        }
+    }
 }
