@@ -10,7 +10,7 @@ import Darwin
 
 /// `tandemd admin …`: inspect, explain and verify what the server merged,
 /// offline on the store, a data directory or PostgreSQL (safe while the server runs: reads see the
-/// last commit; `compact` writes one snapshot).
+/// last commit; `compact` writes one snapshot and prunes the log up to it).
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",

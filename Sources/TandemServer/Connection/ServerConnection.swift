@@ -136,7 +136,8 @@ final class ServerConnection {
                 await fail(error)
             case .administer(let request):
                 let body = await AdminService(store: store, registry: registry).run(request)
-                logger.info("admin request", metadata: ["command": "\(request.command)", "status": "\(body.status)"])
+                logger.info("admin request", metadata: ["command": "\(request.command)", "plan": "\(request.arguments["plan"] ?? "-")",
+                                                       "status": "\(body.status)", "code": "\(body.code)"])
                 for part in body.parts(id: request.id) { try await send(.adminResponse(part)) }
             case .probeAnswered(let answer):
                 registry.probes.record(.answered(answer), probe: answer.id, from: id)
@@ -250,10 +251,19 @@ final class ServerConnection {
         }
         if capabilities.contains(.snapshots), request.cursor <= head, pruned || behind > configuration.snapshotLag || (request.cursor == 0 && behind > 0) {
             let (sequence, bytes) = seesInternalOnly ? hub.fullSnapshot() : hub.customerSnapshot()
-            try await send(.snapshot(Snapshot(sequence: sequence, document: bytes)))
-            machine.snapshotSent(at: sequence)
-            head = max(head, sequence)
-            logger.info("sent snapshot", metadata: ["sequence": "\(sequence)"])
+            let snapshot = Message.snapshot(Snapshot(sequence: sequence, document: bytes))
+            let frame = snapshot.frame(limits: configuration.limits)
+            // A snapshot is one frame: one larger than the limit would be refused, so the log (framed to fit) goes instead.
+            if frame.payload.count + 2 <= configuration.limits.maxFrameBytes {
+                try await write(frame, snapshot)
+                machine.snapshotSent(at: sequence)
+                head = max(head, sequence)
+                logger.info("sent snapshot", metadata: ["sequence": "\(sequence)"])
+            } else if pruned {
+                throw WireError(.historyPruned, "the plan's snapshot (\(frame.payload.count) bytes) exceeds the frame limit and its log was compacted past sequence \(request.cursor); ask the operator to raise --max-frame-bytes")
+            } else {
+                logger.info("snapshot exceeds the frame limit; sending the log", metadata: ["bytes": "\(frame.payload.count)"])
+            }
         }
         await perform(machine.subscriptionStarted(head: head))
     }
