@@ -25,7 +25,14 @@ public struct PlanAdministration: Sendable {
 
     /// Adds a member entity to the plan and issues its invite token.
     /// - Returns: the member and the token, which is shown once and stored only hashed.
-    public func addMember(plan id: EntityID, name: String, email: String? = nil, side: Side, role: String?) async throws -> (member: MemberRecord, token: String) {
+    /// - Parameter access: what the member may read and write; by default an editor of their side.
+    ///   Owners and internal editors must be on the internal side, customer editors on the customer side.
+    public func addMember(plan id: EntityID, name: String, email: String? = nil, side: Side, role: String?,
+                          access: AccessRole? = nil) async throws -> (member: MemberRecord, token: String) {
+        let access = access ?? AccessRole.defaultAccess(for: side)
+        guard access.fits(side) else {
+            throw ServerStoreError(.invalidRequest, "a member on the \(side.rawValue) side cannot be \(access.rawValue); \(access == .customerEditor ? "customer editors are on the customer side" : "owners and internal editors are on the internal side")")
+        }
         guard let record = try await store.plan(id) else {
             throw ServerStoreError(.notFound, "no plan \(id) on this server; list plans with 'tandemd plan list'")
         }
@@ -33,9 +40,19 @@ public struct PlanAdministration: Sendable {
         var plan = OnboardingPlan(replica: PlanReplica(replicaID: record.serverReplica, document: document))
         let member = try plan.addMember(name: name, email: email, side: side, role: role)
         let token = Tokens.generate()
-        let memberRecord = MemberRecord(plan: id, member: member, name: name, side: side, role: role,
+        let memberRecord = MemberRecord(plan: id, member: member, name: name, side: side, role: role, access: access,
                                         createdMilliseconds: Int64(SystemWallClock.milliseconds()))
         try await store.addMember(memberRecord, tokenHash: Tokens.hash(token), operations: plan.replica.takeOutbox())
         return (memberRecord, token)
+    }
+
+    /// Revokes a member's token: refused at its next `HELLO`, and a running
+    /// server closes the member's open connections with `revoked` within about
+    /// a second (``ServerConfiguration/revocationPollInterval``). The member
+    /// stays in the plan's document (history keeps their name).
+    /// - Returns: false when the member was already revoked.
+    @discardableResult
+    public func revokeMember(plan id: EntityID, member: EntityID) async throws -> Bool {
+        try await store.revokeMember(plan: id, member: member, atMilliseconds: Int64(SystemWallClock.milliseconds()))
     }
 }

@@ -81,16 +81,22 @@ public final class SyncServer: Service, @unchecked Sendable {
         if alreadyStopping { channel.channel.close(promise: nil) }
         logger.info("listening", metadata: ["address": "\(configuration.host):\(boundPort)"])
 
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { tasks in
-                try await channel.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        tasks.addTask { await self.serve(connection) }
+        try await withThrowingTaskGroup(of: Void.self) { watchers in
+            // Revocations written by any process on the store close their members' connections.
+            let interval = configuration.revocationPollInterval
+            watchers.addTask { await self.registry.revocations.run(every: interval) }
+            defer { watchers.cancelAll() }
+            try await withGracefulShutdownHandler {
+                try await withThrowingDiscardingTaskGroup { tasks in
+                    try await channel.executeThenClose { inbound in
+                        for try await connection in inbound {
+                            tasks.addTask { await self.serve(connection) }
+                        }
                     }
                 }
+            } onGracefulShutdown: {
+                self.shutdown()
             }
-        } onGracefulShutdown: {
-            self.shutdown()
         }
         logger.info("stopped")
     }

@@ -30,7 +30,7 @@ struct CatchUpTests {
             let log = try await harness.store.operations(plan: plan.id, after: 0, limit: 100_000)
             let head = try #require(log.last?.sequence)
             let server = try await harness.serverText(plan)
-            let reader = try await harness.addMember(plan, name: "Reader")
+            let reader = try await harness.addMember(plan, name: "Reader", side: .internal)
             // The reader's own member entity is at the end of the log now; every cursor before it is tested.
             for cursor in stride(from: UInt64(0), through: head, by: 3) {
                 let replica = InMemorySyncReplica(author: reader.member, supportsSnapshots: false)

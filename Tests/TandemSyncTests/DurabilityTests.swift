@@ -35,9 +35,14 @@ struct DurabilityTests {
         let process = Process()
         private(set) var port = 0
 
-        init(data: String) async throws {
+        convenience init(data: String) async throws {
+            try await self.init(store: ["--data", data])
+        }
+
+        /// `store`: `--data DIR` or `--store postgres://…`, and any further `serve` options.
+        init(store: [String]) async throws {
             process.executableURL = URL(fileURLWithPath: DurabilityTests.binary)
-            process.arguments = ["serve", "--data", data, "--listen", "127.0.0.1:0", "--log-level", "error"]
+            process.arguments = ["serve"] + store + ["--listen", "127.0.0.1:0", "--log-level", "error"]
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
@@ -77,8 +82,8 @@ struct DurabilityTests {
         defer { try? FileManager.default.removeItem(atPath: data) }
         let plan = try Self.tandemd(["plan", "create", "--data", data, "--title", "Kill test", "--customer", "Acme"])
         let token = try Self.tandemd(["member", "add", "--data", data, "--plan", plan, "--name", "Ana", "--side", "internal", "--token-only"])
-        let memberLine = try Self.tandemd(["member", "list", "--data", data, "--plan", plan])
-        let member = try #require(EntityID(String(memberLine.prefix(32))))
+        let listed = try Self.tandemd(["member", "list", "--data", data, "--plan", plan, "--json"])
+        let member = try #require(listed.components(separatedBy: "\"member\": \"").dropFirst().first.flatMap { EntityID(String($0.prefix(32))) })
 
         var server = try await Server(data: data)
         let writer = InMemorySyncReplica(author: member)

@@ -53,6 +53,29 @@ enum ServerStoreConformance {
         #expect(try await store.bindReplica(ReplicaID(77), plan: planID, member: member, atMilliseconds: 3) == member)
         #expect(try await store.bindReplica(ReplicaID(77), plan: planID, member: other, atMilliseconds: 4) == member)
 
+        // Access roles are kept with the member (issue 8); the default follows the side.
+        #expect(try await store.member(tokenHash: Tokens.hash("tdm_conformance"))?.access == .internalEditor)
+        let viewer = try plan.addMember(name: "Vic", side: .customer)
+        try await store.addMember(MemberRecord(plan: planID, member: viewer, name: "Vic", side: .customer, role: "CFO", access: .viewer, createdMilliseconds: 5),
+                                  tokenHash: Tokens.hash("tdm_viewer"), operations: plan.replica.takeOutbox())
+        #expect(try await store.member(tokenHash: Tokens.hash("tdm_viewer"))?.access == .viewer)
+        #expect(try await store.members(plan: planID).map(\.access) == [.internalEditor, .viewer])
+
+        // Revocation: the token stops working, the member leaves the list, and
+        // revocations are numbered store-wide for servers polling for them.
+        let revokedBefore = try await store.revocations(after: 0)
+        #expect(try await store.revokeMember(plan: planID, member: viewer, atMilliseconds: 6))
+        #expect(try await store.revokeMember(plan: planID, member: viewer, atMilliseconds: 7) == false)
+        #expect(try await store.member(tokenHash: Tokens.hash("tdm_viewer")) == nil)
+        #expect(try await store.members(plan: planID).map(\.member) == [member])
+        let revocations = try await store.revocations(after: 0)
+        #expect(revocations.count == revokedBefore.count + 1)
+        let revocation = try #require(revocations.last)
+        #expect(revocation.plan == planID && revocation.member == viewer && revocation.atMilliseconds == 6 && revocation.sequence > 0)
+        #expect(try await store.revocations(after: revocation.sequence).isEmpty)
+        await #expect(throws: ServerStoreError.self) { _ = try await store.revokeMember(plan: planID, member: other, atMilliseconds: 8) }
+        let headAfterMembers = try await store.head(plan: planID)
+
         // Snapshots: the newest is returned.
         try await store.saveSnapshot(plan: planID, StoredSnapshot(sequence: 3, bytes: [1]))
         try await store.saveSnapshot(plan: planID, StoredSnapshot(sequence: 5, bytes: [2]))
@@ -65,8 +88,10 @@ enum ServerStoreConformance {
 
         // Everything committed is there for the next process.
         let reopened = try open()
-        #expect(try await reopened.head(plan: planID) == first.head)
-        #expect(try await reopened.operations(plan: planID, after: 0, limit: 1_000).count == Int(first.head))
+        #expect(try await reopened.head(plan: planID) == headAfterMembers)
+        #expect(try await reopened.operations(plan: planID, after: 0, limit: 1_000).count == Int(headAfterMembers))
+        #expect(try await reopened.revocations(after: 0).last == revocation)
+        #expect(try await reopened.member(tokenHash: Tokens.hash("tdm_conformance"))?.access == .internalEditor)
     }
 }
 

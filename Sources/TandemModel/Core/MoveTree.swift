@@ -68,6 +68,26 @@ struct MoveTree: Hashable, Sendable {
 
     func node(_ id: EntityID) -> Node? { nodes[id] }
 
+    /// The tree without the `hidden` entities: their nodes, their places among
+    /// siblings, and every log entry that names one (as entity or parent). The
+    /// rest replays as before as long as no entry moved an entity across the
+    /// boundary, which the server refuses.
+    func removing(_ hidden: Set<EntityID>) -> MoveTree {
+        guard !hidden.isEmpty else { return self }
+        var copy = self
+        for id in hidden {
+            copy.nodes[id] = nil
+            copy.children[id] = nil
+            copy.roots.remove(id)
+        }
+        for (parent, siblings) in copy.children where siblings.contains(where: hidden.contains) {
+            let kept = siblings.filter { !hidden.contains($0) }
+            copy.children[parent] = kept.isEmpty ? nil : kept
+        }
+        copy.log.removeAll { hidden.contains($0.entity) || $0.parent.map(hidden.contains) == true }
+        return copy
+    }
+
     /// Whether `ancestor` is `node` or lies on the path from `node` to its root.
     func isAncestor(_ ancestor: EntityID, of node: EntityID) -> Bool {
         var current: EntityID? = node

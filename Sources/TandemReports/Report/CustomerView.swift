@@ -5,15 +5,15 @@ import TandemModel
 /// `--as-customer`, and tests replay the filtered log into a fresh replica to
 /// check that the customer report shows exactly what a customer's replica would.
 public enum CustomerView {
-    /// Whether an operation creates or changes an internal-only entity.
+    /// Whether an operation creates or changes an internal-only entity (one of an
+    /// internal-only kind or under one). The server classifies by creation with
+    /// ``InternalOnlyIndex``; the two agree because nothing moves across the boundary.
     public static func isInternalOnly(_ operation: Operation, in document: PlanDocument) -> Bool {
         switch operation.action {
         case .create(let kind, let parent, _):
-            if kind.isInternalOnly { return true }
-            return parent.map { document[$0]?.kind.isInternalOnly ?? false } ?? false
+            return kind.isInternalOnly || parent.map(document.isInternalOnly) == true
         default:
-            guard let target = operation.action.target else { return false }
-            return document[target]?.kind.isInternalOnly ?? false
+            return operation.action.target.map(document.isInternalOnly) == true
         }
     }
 

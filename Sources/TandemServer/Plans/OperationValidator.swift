@@ -7,20 +7,28 @@ import TandemWire
 /// created earlier in the same batch, so a batch may create an entity and
 /// edit it. Refusals are per operation; the rest of the batch goes on.
 /// Roles (which member may change what) plug in through `policy`.
+///
+/// For a member who does not see internal-only data, an internal-only entity
+/// is refused exactly like one that does not exist (`unknown-entity`, the
+/// same words), so refusals cannot be used to learn what the section holds.
 struct OperationValidator {
     let document: PlanDocument
-    let member: EntityID
+    let writer: MemberRecord
+    var member: EntityID { writer.member }
     let replica: ReplicaID
     let limits: WireLimits
     let nowMilliseconds: UInt64
     let maximumDriftMilliseconds: UInt64
     let policy: any WritePolicy
     private var created: Set<EntityID> = []
+    /// The plan's internal-only entities, including those created earlier in the batch.
+    private var internalOnly: InternalOnlyIndex
 
-    init(document: PlanDocument, member: EntityID, replica: ReplicaID, limits: WireLimits, nowMilliseconds: UInt64,
-         maximumDriftMilliseconds: UInt64 = 5 * 60 * 1000, policy: any WritePolicy) {
+    init(document: PlanDocument, internalOnly: InternalOnlyIndex, writer: MemberRecord, replica: ReplicaID, limits: WireLimits,
+         nowMilliseconds: UInt64, maximumDriftMilliseconds: UInt64 = 5 * 60 * 1000, policy: any WritePolicy) {
         self.document = document
-        self.member = member
+        self.internalOnly = internalOnly
+        self.writer = writer
         self.replica = replica
         self.limits = limits
         self.nowMilliseconds = nowMilliseconds
@@ -47,10 +55,11 @@ struct OperationValidator {
         for entity in references(of: op) where !exists(entity) {
             return (.unknownEntity, "operation \(op.id) (\(op.action.verb)) names entity \(entity.short()), which this plan does not have")
         }
-        if let reason = policy.refusal(of: op, by: member, in: document) {
+        if let reason = policy.refusal(of: op, by: writer, in: document, internalOnly: internalOnly) {
             return (.forbidden, reason)
         }
         if case .create = op.action { created.insert(EntityID(op.id)) }
+        internalOnly.record(op)
         return nil
     }
 
@@ -66,7 +75,8 @@ struct OperationValidator {
     }
 
     private func exists(_ entity: EntityID) -> Bool {
-        document[entity] != nil || created.contains(entity)
+        guard document[entity] != nil || created.contains(entity) else { return false }
+        return writer.seesInternalOnly || !internalOnly.contains(entity)
     }
 
     /// Every entity the operation needs: its target, new parent, and referenced values.
@@ -90,14 +100,22 @@ struct OperationValidator {
 }
 
 /// Decides whether a member may make an operation (roles, internal-only data).
-/// Issue-4 servers allow every authenticated member everything.
+/// The server's default is ``RolePolicy``.
 public protocol WritePolicy: Sendable {
-    /// A reason to refuse, or nil to allow.
-    func refusal(of operation: Operation, by member: EntityID, in document: PlanDocument) -> String?
+    /// A reason to refuse (sent with code `forbidden`), or nil to allow.
+    ///
+    /// Called after the generic checks, so every entity the operation names
+    /// exists and, for a member without internal access, is not internal-only.
+    /// The reason is sent to the member: it must not quote internal content.
+    /// - Parameters:
+    ///   - document: the plan before the batch.
+    ///   - internalOnly: the plan's internal-only entities, with those created earlier in the batch.
+    func refusal(of operation: Operation, by member: MemberRecord, in document: PlanDocument, internalOnly: InternalOnlyIndex) -> String?
 }
 
-/// Allows every operation of an authenticated member.
+/// Allows every operation of an authenticated member (tests of other rules;
+/// never the server's default).
 public struct AllowAllMembers: WritePolicy {
     public init() {}
-    public func refusal(of operation: Operation, by member: EntityID, in document: PlanDocument) -> String? { nil }
+    public func refusal(of operation: Operation, by member: MemberRecord, in document: PlanDocument, internalOnly: InternalOnlyIndex) -> String? { nil }
 }

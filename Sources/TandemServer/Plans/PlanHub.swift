@@ -17,8 +17,12 @@ public final class PlanHub: @unchecked Sendable {
     let store: any ServerStore
     let logger: Logger
     private let gate = AsyncSerialGate()
-    private let lock = NSLockLite()
+    let lock = NSLockLite()
     private var document: PlanDocument
+    /// The plan's internal-only entities, kept with the document (guarded by `lock`).
+    var internalOnly: InternalOnlyIndex
+    /// The customer view's digest at a sequence (guarded by `lock`; see `PlanHub+CustomerView`).
+    var cachedCustomerDigest: (sequence: UInt64, bytes: [UInt8])?
     private var head: UInt64
     private var recent: [SequencedOperation] = []
     private var subscribers: [UInt64: Subscriber] = [:]
@@ -39,6 +43,7 @@ public final class PlanHub: @unchecked Sendable {
         self.plan = plan
         self.store = store
         self.document = document
+        self.internalOnly = InternalOnlyIndex(document: document)
         self.head = head
         self.lastSnapshot = lastSnapshot
         var logger = logger
@@ -57,6 +62,11 @@ public final class PlanHub: @unchecked Sendable {
 
     /// The document and the sequence it is at (a copy: cheap until either changes).
     public func state() -> (document: PlanDocument, sequence: UInt64) { lock.withLock { (document, head) } }
+
+    /// The document, its head and its internal-only entities, read together.
+    func stateWithIndex() -> (document: PlanDocument, sequence: UInt64, internalOnly: InternalOnlyIndex) {
+        lock.withLock { (document, head, internalOnly) }
+    }
 
     // MARK: Subscribers
 
@@ -80,7 +90,7 @@ public final class PlanHub: @unchecked Sendable {
     }
 
     /// Validates, durably commits and publishes a member's batch.
-    func ingest(_ operations: [Operation], member: EntityID, replica: ReplicaID, limits: WireLimits, policy: any WritePolicy,
+    func ingest(_ operations: [Operation], member: MemberRecord, replica: ReplicaID, limits: WireLimits, policy: any WritePolicy,
                 nowMilliseconds: UInt64) async throws -> IngestResult {
         try await gate.run {
             var refusals: [Refusal] = []
@@ -107,9 +117,10 @@ public final class PlanHub: @unchecked Sendable {
 
     /// Validation in its own scope, so its copy of the document is released
     /// before `publish` mutates the original (no copy-on-write of the plan).
-    private func validate(_ operations: [Operation], member: EntityID, replica: ReplicaID, limits: WireLimits, policy: any WritePolicy,
+    private func validate(_ operations: [Operation], member: MemberRecord, replica: ReplicaID, limits: WireLimits, policy: any WritePolicy,
                           nowMilliseconds: UInt64, refusals: inout [Refusal]) -> [(index: Int, operation: Operation)] {
-        var validator = OperationValidator(document: state().document, member: member, replica: replica, limits: limits,
+        let current = stateWithIndex()
+        var validator = OperationValidator(document: current.document, internalOnly: current.internalOnly, writer: member, replica: replica, limits: limits,
                                            nowMilliseconds: nowMilliseconds, policy: policy)
         var accepted: [(index: Int, operation: Operation)] = []
         accepted.reserveCapacity(operations.count)
@@ -143,7 +154,10 @@ public final class PlanHub: @unchecked Sendable {
     private func publish(_ entries: [SequencedOperation]) {
         guard !entries.isEmpty else { return }
         let notifications: [@Sendable (UInt64) -> Void] = lock.withLock {
-            for entry in entries { document.apply(entry.operation) }
+            for entry in entries {
+                document.apply(entry.operation)
+                internalOnly.record(entry.operation)
+            }
             head = entries.last!.sequence
             recent.append(contentsOf: entries)
             if recent.count > Self.recentCapacity { recent.removeFirst(recent.count - Self.recentCapacity / 2) }

@@ -19,6 +19,17 @@ public protocol ServerStore: Sendable {
     func members(plan: EntityID) async throws -> [MemberRecord]
     /// The member a token (by its SHA-256) belongs to, unless revoked.
     func member(tokenHash: [UInt8]) async throws -> MemberRecord?
+    /// Revokes a member's token (issue 8): from now on `member(tokenHash:)`
+    /// and `members(plan:)` leave the member out, and the revocation takes the
+    /// next store-wide revocation sequence, which `revocations(after:)` reports.
+    /// - Returns: false when the member was already revoked.
+    /// - Throws: `not-found` when the plan has no such member.
+    func revokeMember(plan: EntityID, member: EntityID, atMilliseconds: Int64) async throws -> Bool
+    /// Revocations with a sequence above `after`, oldest first. A running
+    /// server polls this (about once a second) to close the connections of
+    /// members revoked by another process writing the same storage, so it must
+    /// be cheap when nothing changed (an indexed range query).
+    func revocations(after sequence: UInt64) async throws -> [Revocation]
 
     /// Binds a replica id to the member that first used it in a plan.
     /// - Returns: the member the replica is bound to (maybe another one).
@@ -60,16 +71,37 @@ public struct MemberRecord: Hashable, Sendable {
     public var member: EntityID
     public var name: String
     public var side: Side
+    /// A job title ("CSM"), free text, shown to people.
     public var role: String?
+    /// What the member may read and write (issue 8); stores keep it with the token.
+    public var access: AccessRole
     public var createdMilliseconds: Int64
 
-    public init(plan: EntityID, member: EntityID, name: String, side: Side, role: String?, createdMilliseconds: Int64) {
+    /// `access` defaults to an editor of the member's side.
+    public init(plan: EntityID, member: EntityID, name: String, side: Side, role: String?, access: AccessRole? = nil, createdMilliseconds: Int64) {
         self.plan = plan
         self.member = member
         self.name = name
         self.side = side
         self.role = role
+        self.access = access ?? AccessRole.defaultAccess(for: side)
         self.createdMilliseconds = createdMilliseconds
+    }
+}
+
+/// A member's token revoked, with its place in the store-wide order of revocations.
+public struct Revocation: Hashable, Sendable {
+    /// 1, 2, 3, … across every plan of the store, in the order revocations committed.
+    public var sequence: UInt64
+    public var plan: EntityID
+    public var member: EntityID
+    public var atMilliseconds: Int64
+
+    public init(sequence: UInt64, plan: EntityID, member: EntityID, atMilliseconds: Int64) {
+        self.sequence = sequence
+        self.plan = plan
+        self.member = member
+        self.atMilliseconds = atMilliseconds
     }
 }
 
