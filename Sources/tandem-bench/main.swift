@@ -8,5 +8,6 @@ if all || selected.contains("model") { runModelBenchmark(runs: runs) }
 if all || selected.contains("text") { runTextTraceBenchmark(runs: max(runs, 5)) }
 if all || selected.contains("cli") { runCLIBenchmark(runs: 15) }
 if all || selected.contains("sync") { runSyncBenchmark(runs: runs) }
+if all || selected.contains("scaleout") { runScaleOutBenchmark(runs: runs) }
 if all || selected.contains("reports") { runReportsBenchmark(runs: 5) }
 if all || selected.contains("peers") { runPeerWorkloads(runs: runs, arguments: arguments) }

@@ -31,12 +31,14 @@ struct AnalyticsCommand: AsyncParsableCommand {
         } else {
             day = CalendarDate(utcMilliseconds: Int64(SystemWallClock.milliseconds()))
         }
-        let store = try options.open()
-        var facts: [PlanFacts] = []
-        for record in try await store.plans() {
-            let inspector = try await PlanInspector(store: store, plan: record.id)
-            let plan = OnboardingPlan(replica: PlanReplica(replicaID: ReplicaID(1), document: inspector.document))
-            facts.append(PlanFacts(plan: plan, operations: inspector.entries.map(\.operation), asOf: day))
+        let facts: [PlanFacts] = try await options.withStore { store in
+            var facts: [PlanFacts] = []
+            for record in try await store.plans() {
+                let inspector = try await PlanInspector(store: store, plan: record.id)
+                let plan = OnboardingPlan(replica: PlanReplica(replicaID: ReplicaID(1), document: inspector.document))
+                facts.append(PlanFacts(plan: plan, operations: inspector.entries.map(\.operation), asOf: day))
+            }
+            return facts
         }
         let analytics = CrossPlanAnalytics(facts, options: .init(stalledAfterDays: stalledAfter, histogramBinDays: binDays))
         if options.json { return print(analytics.json(limit: top).rendered(pretty: true)) }

@@ -17,17 +17,27 @@ struct DurabilityTests {
 
     /// Runs an admin command to completion and returns its standard output.
     static func tandemd(_ arguments: [String]) throws -> String {
+        let (status, output) = try run(arguments)
+        guard status == 0 else { throw WireError(.internalError, "tandemd \(arguments.joined(separator: " ")) failed") }
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `tandemd` to completion: its exit status and standard output. The
+    /// store comes from the arguments only, never from `TANDEMD_STORE`.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "TANDEMD_STORE")
+        process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw WireError(.internalError, "tandemd \(arguments.joined(separator: " ")) failed") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// `tandemd serve` on a free port; waits for its "listening on" line.
