@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import TandemModel
 import TandemWire
@@ -18,6 +19,7 @@ public final class SyncServer: Service, @unchecked Sendable {
     public let configuration: ServerConfiguration
     let logger: Logger
     let registry: PlanRegistry
+    let limiter: ConnectionLimiter
     private let group: any EventLoopGroup
     private let lock = NSLockLite()
     private var port: Int?
@@ -34,6 +36,7 @@ public final class SyncServer: Service, @unchecked Sendable {
         self.logger = logger
         self.group = group
         self.registry = PlanRegistry(store: store, logger: logger)
+        self.limiter = ConnectionLimiter(limits: configuration.connectionLimits)
     }
 
     /// The port the server listens on, once it does (waits until then).
@@ -50,8 +53,15 @@ public final class SyncServer: Service, @unchecked Sendable {
 
     public func run() async throws {
         let limits = configuration.limits
+        let slowReaderTimeout = configuration.connectionLimits.slowReaderTimeout
+        let sendBuffer = configuration.connectionLimits.socketSendBufferBytes
+        let logger = self.logger
         let channel: NIOAsyncChannel<NIOAsyncChannel<Frame, Frame>, Never>
         do {
+            if let refusal = ListenAddress.refusal(host: configuration.host, tls: configuration.tls != nil, insecure: configuration.insecure) {
+                throw refusal
+            }
+            let tls = try configuration.tls?.makeContext()
             channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -60,8 +70,16 @@ public final class SyncServer: Service, @unchecked Sendable {
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .bind(host: configuration.host, port: configuration.port) { child in
                     child.eventLoop.makeCompletedFuture {
+                        if let sendBuffer {
+                            try child.syncOptions?.setOption(.socketOption(.so_sndbuf), value: SocketOptionValue(sendBuffer))
+                        }
+                        if let tls {
+                            try child.pipeline.syncOperations.addHandler(TLSRequiredHandler(logger: logger))
+                            try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                        }
                         try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: limits.maxFrameBytes)))
                         try child.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+                        try child.pipeline.syncOperations.addHandler(SlowReaderHandler(timeout: slowReaderTimeout, logger: logger))
                         return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: child)
                     }
                 }
@@ -79,7 +97,7 @@ public final class SyncServer: Service, @unchecked Sendable {
         }
         for waiter in waiters { waiter.resume(returning: boundPort) }
         if alreadyStopping { channel.channel.close(promise: nil) }
-        logger.info("listening", metadata: ["address": "\(configuration.host):\(boundPort)"])
+        logger.info("listening", metadata: ["address": "\(configuration.host):\(boundPort)", "tls": "\(configuration.tls != nil)"])
 
         try await withThrowingTaskGroup(of: Void.self) { watchers in
             // Revocations written by any process on the store close their members' connections.
@@ -124,14 +142,27 @@ public final class SyncServer: Service, @unchecked Sendable {
         logger[metadataKey: "connection"] = "\(id)"
         logger[metadataKey: "peer"] = "\(channel.channel.remoteAddress.map { "\($0)" } ?? "?")"
         let handshakeTimeout = configuration.handshakeTimeout
+        let credit = InboundCredit(limit: configuration.connectionLimits.inboundFrameQueue)
+        let tick = TrafficPolicy.tickInterval(configuration.connectionLimits)
+        let overLimit = limiter.admitConnection()
+        defer { if overLimit == nil { limiter.release(id) } }
         do {
             try await channel.executeThenClose { inbound, outbound in
+                if let overLimit {
+                    logger.info("closing connection", metadata: ["code": "\(overLimit.code)", "reason": "\(overLimit.message)"])
+                    try? await outbound.write(Message.error(overLimit).frame())
+                    return
+                }
                 let connection = ServerConnection(id: id, outbound: outbound, store: store, registry: registry,
-                                                  configuration: configuration, events: continuation, logger: logger)
+                                                  configuration: configuration, events: continuation, logger: logger, limiter: limiter)
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask {
                         do {
-                            for try await frame in inbound { continuation.yield(.frame(frame)) }
+                            for try await frame in inbound {
+                                // Waits while the connection has frames enough to handle: the socket is not read meanwhile.
+                                await credit.acquire()
+                                continuation.yield(.frame(frame))
+                            }
                             continuation.yield(.closedByPeer)
                         } catch {
                             continuation.yield(.readFailed(error))
@@ -141,7 +172,14 @@ public final class SyncServer: Service, @unchecked Sendable {
                         try? await Task.sleep(for: handshakeTimeout)
                         continuation.yield(.handshakeTimeout)
                     }
-                    await connection.run(events)
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: tick)
+                            continuation.yield(.tick)
+                        }
+                    }
+                    await connection.run(CreditedEvents(events: events, credit: credit))
+                    credit.close()
                     group.cancelAll()
                 }
             }

@@ -1,26 +1,37 @@
 import TandemModel
 import TandemWire
 
-/// Where a server listens: `HOST:PORT`.
+/// Where a server listens: `HOST:PORT`, or `tls://HOST:PORT` for a server
+/// that speaks TLS (the client then verifies its certificate and host name).
 public struct SyncEndpoint: Hashable, Sendable, CustomStringConvertible {
     public var host: String
     public var port: Int
+    public var tls: Bool
 
-    public init(host: String, port: Int) {
+    public init(host: String, port: Int, tls: Bool = false) {
         self.host = host
         self.port = port
+        self.tls = tls
     }
 
-    /// Parses `HOST:PORT` (`[::1]:7420` for IPv6).
+    /// Parses `HOST:PORT` (`[::1]:7420` for IPv6), optionally after `tls://` or `tcp://`.
     public init?(_ text: String) {
+        var text = Substring(text)
+        var tls = false
+        if text.lowercased().hasPrefix("tls://") {
+            tls = true
+            text = text.dropFirst(6)
+        } else if text.lowercased().hasPrefix("tcp://") {
+            text = text.dropFirst(6)
+        }
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else { return nil }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { return nil }
-        self.init(host: host, port: port)
+        guard !host.isEmpty, !host.contains("/") else { return nil }
+        self.init(host: host, port: port, tls: tls)
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var description: String { (tls ? "tls://" : "") + (host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)") }
 }
 
 /// How the sync engine behaves.
@@ -38,6 +49,9 @@ public struct SyncOptions: Sendable {
     public var digestInterval: Duration
     public var agent: String
     public var limits: WireLimits
+    /// PEM certificates of the CAs to trust for a `tls://` server instead of the
+    /// system's (a private CA: `tandem --ca FILE`); nil trusts the system's.
+    public var trustedCertificatesPEM: [UInt8]? = nil
     /// First reconnect delay of `watch`; doubles up to `maximumBackoff`, with full jitter.
     public var initialBackoff: Duration
     public var maximumBackoff: Duration

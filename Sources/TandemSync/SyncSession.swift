@@ -79,11 +79,15 @@ final class SyncSession {
     }
 
     private func send(_ message: Message) async throws {
+        try await send(message, frame: message.frame(limits: options.limits))
+    }
+
+    private func send(_ message: Message, frame: Frame) async throws {
         if let drop = options.dropConnection, drop(message, framesSent) {
             throw WireError(.connectionFailed, "connection dropped by the test hook before \(message.kind)")
         }
         framesSent += 1
-        try await outbound.write(message.frame(limits: options.limits))
+        try await outbound.write(frame)
     }
 
     private func handle(_ message: Message) async throws {
@@ -144,13 +148,23 @@ final class SyncSession {
 
     private func fillWindow() async throws {
         while inflight.count < options.window, !queue.isEmpty {
-            let batch = Array(queue.prefix(options.batchSize))
-            queue.removeFirst(batch.count)
             let id = nextBatch
+            var batch = Array(queue.prefix(options.batchSize))
+            var message = Message.push(Push(batch: id, operations: batch))
+            var frame = message.frame(limits: options.limits)
+            // Operations with long texts can make a batch larger than the server
+            // accepts (`frame-too-large`): halve it until it fits.
+            let maxFrameBytes = min(options.limits.maxFrameBytes, Int(clamping: welcome?.maxFrameBytes ?? UInt64.max))
+            while frame.payload.count + 2 > maxFrameBytes, batch.count > 1 {
+                batch.removeLast(batch.count / 2)
+                message = .push(Push(batch: id, operations: batch))
+                frame = message.frame(limits: options.limits)
+            }
+            queue.removeFirst(batch.count)
             nextBatch += 1
             inflight[id] = batch
             for operation in batch { inflightIDs.insert(operation.id) }
-            try await send(.push(Push(batch: id, operations: batch)))
+            try await send(message, frame: frame)
         }
     }
 

@@ -49,6 +49,9 @@ struct MalformedInputTests {
                 ("message before handshake", Message.push(Push(batch: 1, operations: [])).frame().bytes, "unexpected-message", false),
                 ("unknown message type", RawFrames.frame(0x42, []), "unknown-message", false),
                 ("bad varint", RawFrames.frame(0x01, [0x54, 0x4E, 0x44, 0x4D, 0xFF]), "malformed-message", false),
+                ("overlong varint", RawFrames.frame(0x01, [0x54, 0x4E, 0x44, 0x4D, 0x81, 0x00]), "malformed-message", false),
+                ("invalid UTF-8 in the token", RawFrames.hello(token: [0x74, 0x64, 0x6D, 0x5F, 0xC3, 0x28]), "malformed-message", false),
+                ("length below two", [0, 0, 0, 1, 0x01], "malformed-frame", false),
                 ("frame too large", [0x7F, 0xFF, 0xFF, 0xFF, 0x01, 0x00], "frame-too-large", false),
                 ("zip bomb", RawFrames.compressed(0x01, declared: 1 << 30, [UInt8](repeating: 0, count: 1 << 20)), "inflation-limit", false),
                 ("lying zip bomb after handshake", hello + RawFrames.compressed(0x02, declared: 1000, [UInt8](repeating: 0, count: 1 << 20)), "inflation-limit", false),
@@ -105,5 +108,16 @@ enum RawFrames {
         writer.varint(declared)
         writer.raw(Deflate.compress(raw, level: 9))
         return frame(type, flags: Frame.compressedFlag, writer.bytes)
+    }
+
+    /// A HELLO whose token is `token`'s raw bytes (which need not be UTF-8).
+    static func hello(token: [UInt8]) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.raw(WireProtocol.magic)
+        writer.varint(1); writer.varint(1); writer.varint(0x1234)
+        writer.varint(token.count); writer.raw(token)
+        writer.varint(0)
+        writer.varint(1); writer.raw([0x74])
+        return frame(0x01, writer.bytes)
     }
 }

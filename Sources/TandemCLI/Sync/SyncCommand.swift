@@ -11,15 +11,24 @@ struct JoinCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "join",
         abstract: "Join a plan on a sync server with an invite token (from 'tandemd member add'), into a new store.",
-        discussion: "Example: tandem join 127.0.0.1:7420 tdm_3f… --store ~/acme. The store keeps the server and token; later run 'tandem sync'."
+        discussion: """
+        Example: tandem join 127.0.0.1:7420 tdm_3f… --store ~/acme, or tandem join tls://sync.example.com:7420 tdm_3f… \
+        for a TLS server (add --ca FILE when a private CA signed its certificate). The store keeps the server, the token \
+        and the CA; later run 'tandem sync'.
+        """
     )
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The server, HOST:PORT.", valueName: "host:port")) var server: String
+    @OptionGroup var tls: TLSOptions
+    @Argument(help: ArgumentHelp("The server: HOST:PORT, or tls://HOST:PORT for a TLS server.", valueName: "server")) var server: String
     @Argument(help: "The invite token.") var token: String
 
     func run() throws {
         guard let endpoint = SyncEndpoint(server) else {
-            throw CLIError("invalid-server", "'\(server)' is not HOST:PORT, e.g. 127.0.0.1:7420")
+            throw CLIError("invalid-server", "'\(server)' is not HOST:PORT or tls://HOST:PORT, e.g. 127.0.0.1:7420")
+        }
+        let trusted = try tls.givenPEM()
+        if trusted != nil, !endpoint.tls {
+            throw CLIError("invalid-server", "--ca is for TLS servers; write the server as tls://\(endpoint)")
         }
         let directory = global.storeDirectory
         let created: Bool
@@ -39,14 +48,16 @@ struct JoinCommand: ParsableCommand {
         }
         try store.setSetting(SyncSettings.serverKey, endpoint.description)
         try store.setSetting(SyncSettings.tokenKey, token)
+        try store.setSetting(TLSOptions.caKey, trusted.map { String(decoding: $0, as: UTF8.self) })
         let replica = StoreSyncReplica(store: store, server: endpoint.description)
         let report: SyncReport
         do {
-            report = try SyncRunner.once(endpoint: endpoint, token: token, replica: replica)
+            report = try SyncRunner.once(endpoint: endpoint, token: token, replica: replica, trusted: trusted)
         } catch {
             // A join that never reached the plan leaves nothing behind to confuse the next try.
             try? store.setSetting(SyncSettings.serverKey, nil)
             try? store.setSetting(SyncSettings.tokenKey, nil)
+            try? store.setSetting(TLSOptions.caKey, nil)
             if created {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ReplicaStore.databasePath(in: directory) + suffix) }
             }
@@ -75,18 +86,20 @@ struct SyncCommand: ParsableCommand {
         """
     )
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var tls: TLSOptions
     @Flag(help: "Stay connected and sync live until interrupted.") var watch = false
 
     func run() throws {
         let store = try ReplicaStore(at: global.storeDirectory)
         let settings = try SyncSettings.load(store)
+        let trusted = try tls.trustedPEM(for: store)
         let replica = StoreSyncReplica(store: store, server: settings.endpoint.description)
         if watch {
             Out.line("watching \(settings.endpoint) (Ctrl-C to stop)")
-            try SyncRunner.watch(endpoint: settings.endpoint, token: settings.token, replica: replica)
+            try SyncRunner.watch(endpoint: settings.endpoint, token: settings.token, replica: replica, trusted: trusted)
             return
         }
-        let report = try SyncRunner.once(endpoint: settings.endpoint, token: settings.token, replica: replica)
+        let report = try SyncRunner.once(endpoint: settings.endpoint, token: settings.token, replica: replica, trusted: trusted)
         SyncRunner.printReport(report)
     }
 }
@@ -95,10 +108,16 @@ struct SyncCommand: ParsableCommand {
 enum SyncRunner {
     static let logger = Logger(label: "tandem.sync", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    static func once(endpoint: SyncEndpoint, token: String, replica: StoreSyncReplica) throws -> SyncReport {
+    static func options(trusting trusted: [UInt8]?) -> SyncOptions {
+        var options = SyncOptions()
+        options.trustedCertificatesPEM = trusted
+        return options
+    }
+
+    static func once(endpoint: SyncEndpoint, token: String, replica: StoreSyncReplica, trusted: [UInt8]? = nil) throws -> SyncReport {
         let output = CLIContext.current.output
         let progress = ProgressBar(output: output)
-        let client = SyncClient(endpoint: endpoint, token: token, replica: replica, logger: logger)
+        let client = SyncClient(endpoint: endpoint, token: token, replica: replica, options: options(trusting: trusted), logger: logger)
         do {
             let report = try BlockingBridge.run { try await client.syncOnce { event in progress.handle(event) } }
             progress.finish()
@@ -109,9 +128,9 @@ enum SyncRunner {
         }
     }
 
-    static func watch(endpoint: SyncEndpoint, token: String, replica: StoreSyncReplica) throws {
+    static func watch(endpoint: SyncEndpoint, token: String, replica: StoreSyncReplica, trusted: [UInt8]? = nil) throws {
         let output = CLIContext.current.output
-        let client = SyncClient(endpoint: endpoint, token: token, replica: replica, logger: logger)
+        let client = SyncClient(endpoint: endpoint, token: token, replica: replica, options: options(trusting: trusted), logger: logger)
         do {
             try BlockingBridge.run {
                 try await client.watch { event in
@@ -140,6 +159,8 @@ enum SyncRunner {
             return "\(error.message); nothing was lost: pending changes stay queued, run 'tandem sync' again"
         case .authenticationFailed:
             return "the server refused the token: \(error.message)"
+        case .tlsRequired:
+            return "the server speaks TLS only; connect to it as tls://HOST:PORT [\(error.message)]"
         case .digestMismatch:
             return "NOT IN SYNC: \(error.message)"
         default:

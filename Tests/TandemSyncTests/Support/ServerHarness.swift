@@ -17,11 +17,11 @@ struct ServerHarness: Sendable {
 
     /// Runs `body` with a started server; shuts it down afterwards, also on failure.
     static func with<T: Sendable>(configuration: ServerConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0, handshakeTimeout: .seconds(2)),
-                                  _ body: @Sendable (ServerHarness) async throws -> T) async throws -> T {
+                                  logger: Logger = quiet, _ body: @Sendable (ServerHarness) async throws -> T) async throws -> T {
         let directory = NSTemporaryDirectory() + "tandem-sync-test-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try SQLiteServerStore(directory: directory)
-        let server = SyncServer(store: store, configuration: configuration, logger: quiet)
+        let server = SyncServer(store: store, configuration: configuration, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.listeningPort()
