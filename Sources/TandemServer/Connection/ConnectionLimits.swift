@@ -30,8 +30,8 @@ public struct ConnectionLimits: Hashable, Sendable {
     /// hold, and to notice slow readers sooner.
     public var socketSendBufferBytes: Int?
 
-    public init(maxConnections: Int = 4_096, maxConnectionsPerMember: Int = 32, operationsPerSecond: Int = 20_000,
-                operationBurst: Int = 40_000, framesPerSecond: Int = 200, frameBurst: Int = 1_000,
+    public init(maxConnections: Int = 4_096, maxConnectionsPerMember: Int = 32, operationsPerSecond: Int = 200_000,
+                operationBurst: Int = 400_000, framesPerSecond: Int = 200, frameBurst: Int = 1_000,
                 idleTimeout: Duration = .seconds(120), slowReaderTimeout: Duration = .seconds(30), inboundFrameQueue: Int = 8,
                 socketSendBufferBytes: Int? = nil) {
         self.maxConnections = maxConnections
