@@ -30,12 +30,16 @@ struct MigrateStoreCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    func validate() throws {
+        if PostgresStoreURL.looksLikeURL(from) { throw ValidationError("--from takes the data directory of an embedded server, not a postgres:// address") }
+        guard PostgresStoreURL.looksLikeURL(to) else { throw ValidationError("--to takes a postgres:// address") }
+    }
+
     func run() async throws {
         var logger = Logger(label: "tandemd.migrate-store") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         let source = try StoreOptions.location(store: nil, data: from)
         let target = try StoreOptions.location(store: to, data: nil)
-        guard case .postgres = target else { throw ValidationError("--to takes a postgres:// address") }
         let output = try await source.withStore(logger: logger, mode: .existing) { sourceStore in
             try await target.withStore(logger: logger, mode: .create) { targetStore in
                 guard let exporter = sourceStore as? any ServerStoreExporting,

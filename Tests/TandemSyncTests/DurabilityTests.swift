@@ -115,7 +115,11 @@ struct DurabilityTests {
         }
         // Kill once a good number of batches are durable, in the middle of the stream
         // (waiting up to 30 s: a loaded machine acknowledges slowly; an idle one in well under a second).
-        for _ in 0..<1_500 where writer.document.operationCount - writer.pendingCount < 300 { try await Task.sleep(for: .milliseconds(20)) }
+        // Only the writer's own acknowledged operations count (not the plan's creation it received), as checked below.
+        let document = writer.document
+        let received = document.operationCount - document.version.ranges[writer.replicaID, default: []].reduce(0) { $0 + $1.count }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while writer.document.operationCount - received - writer.pendingCount < 300, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         server.kill9()
         try await Task.sleep(for: .milliseconds(200))
         pusher.cancel()

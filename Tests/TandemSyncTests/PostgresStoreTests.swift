@@ -26,6 +26,11 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("the PostgreSQL server store keeps the ServerAdminStore laws (admin tokens, log pruning)")
+    func adminConformance() async throws {
+        try await PostgresTestDatabase.withStores { _, stores in try await ServerAdminStoreConformance.check(stores[0]) }
+    }
+
     @Test("two instances committing to one plan at once: gap-free sequences, each operation once, one order for every reader", arguments: [UInt64(7), 11])
     func concurrentCommits(seed: UInt64) async throws {
         try await PostgresTestDatabase.withStores(count: 2) { _, stores in

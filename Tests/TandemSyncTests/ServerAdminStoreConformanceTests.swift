@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TandemModel
+import TandemServer
+
+/// The laws of the admin half of a store (`ServerAdminStore`): admin tokens
+/// and log pruning, written once and run against SQLite and PostgreSQL
+/// (`PostgresStoreTests`), like `ServerStoreConformance`.
+enum ServerAdminStoreConformance {
+    static func check(_ store: any ServerAdminStore) async throws {
+        // Admin tokens: by hash only, names unique, revoked by id or name, listed with their revocation.
+        let first = Tokens.makeAdmin(name: "ops", atMilliseconds: 10)
+        try await store.createAdminToken(first.record, tokenHash: first.hash)
+        let clash = Tokens.makeAdmin(name: "ops", atMilliseconds: 11)
+        await #expect(throws: ServerStoreError.self) { try await store.createAdminToken(clash.record, tokenHash: clash.hash) }
+        let second = Tokens.makeAdmin(name: "backup", atMilliseconds: 12)
+        try await store.createAdminToken(second.record, tokenHash: second.hash)
+        #expect(try await store.adminToken(tokenHash: first.hash) == first.record)
+        #expect(try await store.adminToken(tokenHash: Tokens.hash("tda_unknown")) == nil)
+        #expect(try await store.revokeAdminToken("ops", atMilliseconds: 20))
+        #expect(try await store.revokeAdminToken("ops", atMilliseconds: 21) == false)
+        #expect(try await store.revokeAdminToken(second.record.id, atMilliseconds: 22))
+        #expect(try await store.adminToken(tokenHash: first.hash) == nil)
+        #expect(try await store.adminTokens().map(\.revokedMilliseconds) == [20, 22])
+
+        // Pruning: only up to a stored snapshot; the head stays; the log continues after it.
+        var plan = OnboardingPlan(replica: PlanReplica(replicaID: ReplicaID(0x77)))
+        let id = try plan.createPlan(.init(title: "Prune", customer: "Acme"))
+        try await store.createPlan(PlanRecord(id: id, serverReplica: ReplicaID(0x77), title: "Prune", customer: "Acme", createdMilliseconds: 1),
+                                   operations: plan.replica.takeOutbox())
+        _ = try plan.addPhase(title: "More")
+        _ = try await store.commit(plan: id, operations: plan.replica.takeOutbox())
+        let head = try await store.head(plan: id)
+        #expect(head > 3)
+        await #expect(throws: ServerStoreError.self) { _ = try await store.pruneLog(plan: id, through: 3) }
+        try await store.saveSnapshot(plan: id, StoredSnapshot(sequence: 3, bytes: [3]))
+        #expect(try await store.pruneLog(plan: id, through: 3) == 3)
+        #expect(try await store.logRows(plan: id).first?.sequence == 4)
+        #expect(try await store.operations(plan: id, after: 0, limit: 100).map(\.sequence) == Array(4...head))
+        #expect(try await store.head(plan: id) == head)
+        #expect(try await store.recordedHead(plan: id) == head)
+    }
+}
+
+@Suite("Server admin store conformance")
+struct ServerAdminStoreConformanceTests {
+    @Test("the SQLite server store keeps the ServerAdminStore laws")
+    func sqlite() async throws {
+        let directory = NSTemporaryDirectory() + "tandem-admin-conformance-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await ServerAdminStoreConformance.check(try SQLiteServerStore(directory: directory))
+    }
+}
