@@ -55,7 +55,8 @@ extension ReplicaStore {
                 WHERE o.pending = 0 AND NOT EXISTS (SELECT 1 FROM rejected r WHERE r.replica = o.replica AND r.counter = o.counter)
                 ORDER BY o.seq
                 """)
-            var document = PlanDocument()
+            // The log starts at the server base when a snapshot was installed.
+            var document = try baseDocumentInTransaction()
             while try query.step() { document.apply(try Self.decode(query.bytes(0))) }
             return document
         }

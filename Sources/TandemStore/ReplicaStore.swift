@@ -292,10 +292,11 @@ public final class ReplicaStore {
         try statement.run()
     }
 
-    /// Rebuilds the snapshot from the full log (recovery, or after a format change).
+    /// Rebuilds the snapshot from the full log (recovery, or after a format change),
+    /// over the server base when the store was caught up from a server snapshot.
     public func rebuildSnapshot() throws(StoreError) {
         try db.transaction { () throws(StoreError) in
-            var document = PlanDocument()
+            var document = try baseDocumentInTransaction()
             for operation in try allOperationsInTransaction() { document.apply(operation) }
             try writeSnapshot(document)
         }

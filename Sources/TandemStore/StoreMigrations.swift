@@ -51,6 +51,16 @@ enum StoreMigrations {
             PRIMARY KEY (replica, counter)
         ) STRICT;
         """,
+        // 2: the server snapshot a replica was caught up from (its state before the log begins).
+        """
+        CREATE TABLE server_base (
+            id           INTEGER PRIMARY KEY CHECK (id = 1),
+            server       TEXT NOT NULL,
+            sequence     INTEGER NOT NULL,
+            bytes        BLOB NOT NULL,
+            installed_ms INTEGER NOT NULL
+        ) STRICT;
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(all.count) }

@@ -17,10 +17,19 @@ public final class StoreSyncReplica: SyncReplica, @unchecked Sendable {
     private let server: String
     private var mutex = pthread_mutex_t()
 
-    /// - Parameter server: the key of this server's cursor in the store (its address).
-    public init(store: ReplicaStore, server: String) {
+    /// Whether this replica announces the snapshot capability.
+    public let supportsSnapshots: Bool
+
+    /// - Parameters:
+    ///   - server: the key of this server's cursor in the store (its address).
+    ///   - snapshots: announce the snapshot capability, so a new or long-offline
+    ///     store (or one behind a pruning compaction) is caught up from a server
+    ///     snapshot; the history before it then stays on the server. `false`
+    ///     asks for the whole log (and gets `history-pruned` after pruning).
+    public init(store: ReplicaStore, server: String, snapshots: Bool = true) {
         self.store = store
         self.server = server
+        self.supportsSnapshots = snapshots
         pthread_mutex_init(&mutex, nil)
     }
 
@@ -33,7 +42,6 @@ public final class StoreSyncReplica: SyncReplica, @unchecked Sendable {
     }
 
     public var replicaID: ReplicaID { store.replicaID }
-    public var supportsSnapshots: Bool { false }
 
     public func pendingOperations() throws -> [Operation] {
         try locked { try store.pendingOperations() }
@@ -60,7 +68,22 @@ public final class StoreSyncReplica: SyncReplica, @unchecked Sendable {
     }
 
     public func installSnapshot(_ snapshot: Snapshot) throws {
-        throw WireError(.unexpectedMessage, "this replica keeps the full history and did not ask for snapshots")
+        guard supportsSnapshots else {
+            throw WireError(.unexpectedMessage, "this replica keeps the full history and did not ask for snapshots")
+        }
+        let document: PlanDocument
+        do { document = try PlanDocument(snapshot: snapshot.document) } catch {
+            throw WireError(.malformedMessage, "the server's snapshot does not decode: \(error)")
+        }
+        try locked {
+            let cursor = UInt64(bitPattern: try store.syncState(server: server).cursor)
+            // Going back would drop operations received after the snapshot's sequence.
+            guard snapshot.sequence >= cursor else {
+                throw WireError(.unexpectedMessage, "the server sent a snapshot at \(snapshot.sequence) but this replica is already at \(cursor)")
+            }
+            try store.installServerSnapshot(document, sequence: Int64(bitPattern: snapshot.sequence), server: server,
+                                            atMilliseconds: Int64(SystemWallClock.milliseconds()))
+        }
     }
 
     public func cursor() throws -> UInt64 {

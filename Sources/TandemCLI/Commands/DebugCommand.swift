@@ -40,7 +40,9 @@ struct DebugCommand: ParsableCommand {
             let session = try Session(global)
             let integrity = try session.store.integrityCheck()
             let stats = try session.store.statistics()
-            var replay = PlanDocument()
+            // The log replays over the server snapshot the store was caught up from, if any.
+            let base = try session.store.serverBase()
+            var replay = base?.document ?? PlanDocument()
             for operation in try session.store.allOperations() { replay.apply(operation) }
             let loaded = try session.store.load().document
             let consistent = loaded.canonicalText() == replay.canonicalText() && loaded.version == replay.version
@@ -49,10 +51,12 @@ struct DebugCommand: ParsableCommand {
                     "integrity": .string(integrity.joined(separator: "; ")), "operations": .int(Int64(stats.operations)),
                     "pending": .int(Int64(stats.pending)), "snapshotCovers": .int(Int64(stats.snapshotCovers)),
                     "tail": .int(Int64(stats.tail)), "snapshotMatchesReplay": .bool(consistent),
+                    "serverBaseSequence": base.map { .int($0.sequence) } ?? .null,
                 ]))
             }
             Out.line("integrity   \(integrity.joined(separator: "; "))")
             Out.line("operations  \(stats.operations) (\(stats.pending) pending, snapshot covers \(stats.snapshotCovers), tail \(stats.tail))")
+            if let base { Out.line("log starts  at a server snapshot (server sequence \(base.sequence), installed \(Instant(milliseconds: base.installedMilliseconds)))") }
             Out.line("snapshot + tail equals full replay: \(consistent ? "yes" : "NO")")
             if integrity != ["ok"] || !consistent {
                 throw CLIError("inconsistent-store", "the store failed its checks; run 'tandem debug rebuild-snapshot', or restore from a backup", exitCode: ExitStatus.failure)
@@ -61,7 +65,7 @@ struct DebugCommand: ParsableCommand {
     }
 
     struct RebuildSnapshot: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "rebuild-snapshot", abstract: "Rebuild the snapshot from the full operation log.")
+        static let configuration = CommandConfiguration(commandName: "rebuild-snapshot", abstract: "Rebuild the snapshot from the operation log (over the server snapshot the store started from, if any).")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

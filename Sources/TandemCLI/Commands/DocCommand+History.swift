@@ -110,11 +110,19 @@ struct DocumentPast {
     let plan: OnboardingPlan
     let document: EntityID
     let travel: TextTimeTravel
+    /// Set when the document already existed in the server snapshot this store
+    /// was caught up from: its past texts need operations only the server has.
+    let boundary: HistoryBoundary?
 
     init(session: Session, plan: OnboardingPlan, document: EntityID) throws {
         self.plan = plan
         self.document = document
         travel = TextTimeTravel(entity: document, field: Field.body, operations: try session.store.operations(touching: document, field: Field.body))
+        boundary = try HistoryBoundary.of(session.store).flatMap { $0.base.document[document] == nil ? nil : $0 }
+        if let boundary {
+            session.output.errorLine(boundary.note)
+            return
+        }
         // The log should hold every character this store's text has; if not
         // (a log that lost operations), past texts may lack them too: say so.
         let held = plan.document[document]?.texts[Field.body]?.characterIDs.count ?? 0
@@ -127,10 +135,21 @@ struct DocumentPast {
     func text(named name: String) throws -> String {
         if name == OnboardingPlan.currentVersionName { return plan.document[document]?.text(Field.body) ?? "" }
         let version = try plan.version(named: name, of: document)
+        try requireLocalHistory("version '\(name)'")
         return travel.replay(at: version.vector!).text
     }
 
-    func text(asOf time: HybridTimestamp) -> String { travel.replay(asOf: time).text }
+    func text(asOf time: HybridTimestamp) throws -> String {
+        try requireLocalHistory("the text as of \(time)")
+        return travel.replay(asOf: time).text
+    }
+
+    /// Refuses a replay that would start from an empty text while the document's
+    /// earlier characters are only in the snapshot: it would show a wrong text.
+    private func requireLocalHistory(_ what: String) throws {
+        guard let boundary else { return }
+        throw CLIError("history-not-local", "\(what) cannot be rebuilt here: the document existed before the server snapshot this store was caught up from (server sequence \(boundary.base.sequence), installed \(boundary.installed)), and the edits before it are only on the server. 'current' still works; a store joined with --full-history before a compaction keeps every version")
+    }
 
     static func json(_ v: DocumentVersionView, _ plan: OnboardingPlan) -> JSONValue {
         .object(["id": JSONViews.id(v.id), "name": .string(v.name), "time": .string(v.time.description),

@@ -18,7 +18,9 @@ struct HistoryCommand: ParsableCommand {
         let id = try EntityResolver(plan: plan).entity(entity, includeDeleted: true)
         let changes = History.changes(to: id, field: field, in: try session.store.operations(touching: id, field: field))
         let show = { (v: Value?) in v.map { Self.describe($0, plan) } ?? "" }
+        let boundary = try HistoryBoundary.of(session.store)
         if format.json {
+            boundary?.announce(json: true)
             return Out.json(.array(changes.map { c in
                 .object(["operation": .string(c.operation.description), "time": .string(c.time.description),
                          "author": JSONViews.id(c.author), "authorName": .string(Self.author(c.author, plan)),
@@ -35,6 +37,13 @@ struct HistoryCommand: ParsableCommand {
         }
         Out.table(table)
         if changes.isEmpty { Out.line(field.map { "no changes to '\($0)'; fields are named like: title, due, status, estimate, responsible, accountable" } ?? "no changes") }
+        if let boundary {
+            // What the snapshot says, in place of the changes before it.
+            boundary.announce(json: false)
+            let fields = boundary.fieldsAtBase(of: id)?.filter { field == nil || $0.field == field }
+            Out.line(fields.map { "at the snapshot it was: " + ($0.isEmpty ? "(no fields)" : $0.map { "\($0.field)=\(show($0.value))" }.joined(separator: " ")) }
+                     ?? "at the snapshot it did not exist yet: every change to it is listed above")
+        }
     }
 
     static func author(_ id: EntityID?, _ plan: OnboardingPlan) -> String {
@@ -70,6 +79,8 @@ struct ConflictsCommand: ParsableCommand {
         let session = try Session(global)
         let plan = try session.read()
         let conflicts = History.conflicts(in: try session.store.allOperations())
+        // Conflicts resolved before a server snapshot are not in this store's log.
+        try HistoryBoundary.of(session.store)?.announce(json: format.json)
         func write(_ w: Conflict.Write) -> JSONValue {
             .object(["operation": .string(w.operation.description), "value": w.value.json, "author": JSONViews.id(w.author), "time": .string(w.time.description)])
         }

@@ -41,6 +41,8 @@ struct ReportCommand: ParsableCommand {
             return view
         }
         let operations = try session.store.allOperations()
+        // Activity counted from the log starts at a server snapshot, if one was installed.
+        try HistoryBoundary.of(session.store)?.announce(json: true)
         let report = PlanReport(plan: plan, operations: operations, today: today, audience: asCustomer ? .customer : .internal, baseline: baselineView)
         let text: String
         if json { text = report.json.rendered(pretty: true) + "\n" } else if csv { text = report.csv } else if markdown { text = report.markdown }

@@ -19,6 +19,7 @@ struct JoinCommand: ParsableCommand {
     )
     @OptionGroup var global: GlobalOptions
     @OptionGroup var tls: TLSOptions
+    @OptionGroup var history: HistoryOptions
     @Argument(help: ArgumentHelp("The server: HOST:PORT, or tls://HOST:PORT for a TLS server.", valueName: "server")) var server: String
     @Argument(help: "The invite token.") var token: String
 
@@ -49,7 +50,8 @@ struct JoinCommand: ParsableCommand {
         try store.setSetting(SyncSettings.serverKey, endpoint.description)
         try store.setSetting(SyncSettings.tokenKey, token)
         try store.setSetting(TLSOptions.caKey, trusted.map { String(decoding: $0, as: UTF8.self) })
-        let replica = StoreSyncReplica(store: store, server: endpoint.description)
+        try store.setSetting(HistoryOptions.fullHistoryKey, history.fullHistory ? "1" : nil)
+        let replica = StoreSyncReplica(store: store, server: endpoint.description, snapshots: try history.acceptsSnapshots(store))
         let report: SyncReport
         do {
             report = try SyncRunner.once(endpoint: endpoint, token: token, replica: replica, trusted: trusted)
@@ -58,6 +60,7 @@ struct JoinCommand: ParsableCommand {
             try? store.setSetting(SyncSettings.serverKey, nil)
             try? store.setSetting(SyncSettings.tokenKey, nil)
             try? store.setSetting(TLSOptions.caKey, nil)
+            try? store.setSetting(HistoryOptions.fullHistoryKey, nil)
             if created {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ReplicaStore.databasePath(in: directory) + suffix) }
             }
@@ -87,13 +90,14 @@ struct SyncCommand: ParsableCommand {
     )
     @OptionGroup var global: GlobalOptions
     @OptionGroup var tls: TLSOptions
+    @OptionGroup var history: HistoryOptions
     @Flag(help: "Stay connected and sync live until interrupted.") var watch = false
 
     func run() throws {
         let store = try ReplicaStore(at: global.storeDirectory)
         let settings = try SyncSettings.load(store)
         let trusted = try tls.trustedPEM(for: store)
-        let replica = StoreSyncReplica(store: store, server: settings.endpoint.description)
+        let replica = StoreSyncReplica(store: store, server: settings.endpoint.description, snapshots: try history.acceptsSnapshots(store))
         if watch {
             Out.line("watching \(settings.endpoint) (Ctrl-C to stop)")
             try SyncRunner.watch(endpoint: settings.endpoint, token: settings.token, replica: replica, trusted: trusted)
