@@ -318,3 +318,49 @@ struct SnapshotInstallTests {
         #expect(loaded.canonicalText() == replay.canonicalText() && loaded.version == replay.version)
     }
 }
+
+/// What the `tandem` commands that read the log say after a join from a snapshot.
+@Suite("Snapshot install: CLI history commands", .serialized, .timeLimit(.minutes(1)))
+struct SnapshotHistoryCommandTests {
+    @Test("after a snapshot join, history/conflicts/doc time travel say where local history starts instead of showing less; --full-history keeps the log")
+    func historyCommandsNameTheBoundary() async throws {
+        try await ServerHarness.with { harness in
+            let root = SnapshotInstallTests.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let (_, ana, bo, editor) = try await SnapshotInstallTests.twoInternalMembers(harness)
+            let (task, doc) = try editor.edit { plan in
+                let task = try plan.addTask(.init(title: "Configure SSO"), in: try plan.addPhase(title: "Setup"))
+                let doc = try plan.addDocument(title: "Runbook", body: "first draft\n")
+                _ = try plan.addVersion(of: doc, named: "v1")
+                _ = try plan.editDocument(doc, body: "second draft\n")
+                return (task, doc)
+            }
+            _ = try await harness.client(token: ana.token, replica: editor).syncOnce()
+            let server = "127.0.0.1:\(harness.port)"
+            let snapshot = root + "/snapshot", full = root + "/full"
+            let joined = await CLISyncTests.tandem(["join", server, bo.token], store: snapshot)
+            #expect(joined.status == 0 && joined.out.contains("(from a snapshot)"), "\(joined.err)")
+            #expect(await CLISyncTests.tandem(["join", server, bo.token, "--full-history"], store: full).status == 0)
+
+            let history = await CLISyncTests.tandem(["history", task.description], store: snapshot)
+            #expect(history.status == 0 && history.out.contains("caught up from a server snapshot"))
+            #expect(history.out.contains("at the snapshot it was:") && history.out.contains("Configure SSO"))
+            let json = await CLISyncTests.tandem(["history", task.description, "--json"], store: snapshot)
+            #expect(json.out.hasPrefix("[") && json.err.contains("caught up from a server snapshot"))
+            #expect(await CLISyncTests.tandem(["conflicts"], store: snapshot).out.contains("caught up from a server snapshot"))
+            // A past version would be rebuilt from an empty text: refused, with the reason.
+            let past = await CLISyncTests.tandem(["doc", "show", doc.description, "--version", "v1"], store: snapshot)
+            #expect(past.status != 0 && past.err.contains("history-not-local"), "\(past.out) \(past.err)")
+            #expect(await CLISyncTests.tandem(["doc", "show", doc.description], store: snapshot).out.contains("second draft"))
+            let check = await CLISyncTests.tandem(["debug", "check"], store: snapshot)
+            #expect(check.status == 0 && check.out.contains("log starts  at a server snapshot"), "\(check.out)")
+
+            // The full-history store keeps every version and says nothing of a snapshot.
+            let fullHistory = await CLISyncTests.tandem(["history", task.description], store: full)
+            #expect(fullHistory.status == 0 && !fullHistory.out.contains("server snapshot"))
+            #expect(await CLISyncTests.tandem(["doc", "show", doc.description, "--version", "v1"], store: full).out.contains("first draft"))
+            let again = await CLISyncTests.tandem(["sync"], store: full)
+            #expect(again.status == 0 && !again.out.contains("(from a snapshot)"))
+        }
+    }
+}
