@@ -31,8 +31,10 @@ public struct WireLimits: Hashable, Sendable {
 
 /// Protocol constants.
 public enum WireProtocol {
-    /// The versions this implementation speaks.
-    public static let versions: ClosedRange<UInt64> = 1...1
+    /// The versions this implementation speaks. Version 2 changed the operation
+    /// batch encoding (sorted entity table, logical-zero bit, relative `previous`);
+    /// a version-1 peer is refused with `unsupported-version` rather than misread.
+    public static let versions: ClosedRange<UInt64> = 2...2
     /// The first four bytes of every `HELLO` payload.
     public static let magic: [UInt8] = Array("TNDM".utf8)
     /// Bytes before the payload: the 4-byte length, the type and the flags.
