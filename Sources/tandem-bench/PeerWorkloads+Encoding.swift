@@ -1,20 +1,20 @@
 import TandemModel
 import TandemWire
 
-/// What W2's messages would weigh with proposed changes to TandemWire's
-/// `OperationBatch` — sizes only, to put numbers on the recommendations in
-/// docs/performance.md. Not a wire format: nothing here decodes, and the real
-/// encoding lives in `Sources/TandemWire/OperationBatch.swift`.
+/// What W2's messages weigh with each change to TandemWire's `OperationBatch`
+/// between protocol versions 1 and 2, and with two that were not made — sizes
+/// only. Not a wire format: nothing here decodes, and the real encoding lives in
+/// `Sources/TandemWire/OperationBatch.swift`.
 ///
-/// The encoder reproduces `OperationBatch.encode` byte for byte with every change
-/// off (checked against it in `proposedBatchSizes`), then turns the changes on one
-/// after another, each keeping all the information the batch carries:
+/// With every change off the encoder writes version 1's batch; changes 1–3 on
+/// give version 2's, byte for byte (checked against `OperationBatch.encode` in
+/// `proposedBatchSizes`). Each step keeps all the information the batch carries:
 /// 1. a header bit for "logical clock part is 0" instead of a varint 0;
 /// 2. the entity table sorted by replica and counter, counters as deltas;
 /// 3. `previous` of a `set` relative to the entity it writes (same replica) or to the
 ///    operation itself, in one varint with a 2-bit kind, instead of replica + counter;
-/// 4. a columnar layout: each kind of field (headers, ids, clock deltas, entity
-///    references, names, values, previous) in its own run, so zlib sees like with like.
+/// 4. (not made) a columnar layout: each kind of field (headers, ids, clock deltas,
+///    entity references, names, values, previous) in its own run, so zlib sees like with like.
 enum PeerProposedEncoding {
     struct Options {
         var logicalZeroFlag = false
@@ -26,11 +26,11 @@ enum PeerProposedEncoding {
     }
 
     static let steps: [(String, Options)] = [
-        ("OperationBatch today", Options()),
+        ("version 1 (before)", Options()),
         ("+ header bit for logical 0", Options(logicalZeroFlag: true)),
         ("+ sorted, delta-coded entity table", Options(logicalZeroFlag: true, sortedEntityTable: true)),
-        ("+ previous relative to the entity or operation", Options(logicalZeroFlag: true, sortedEntityTable: true, relativePrevious: true)),
-        ("+ columnar layout", Options(logicalZeroFlag: true, sortedEntityTable: true, relativePrevious: true, columnar: true)),
+        ("+ previous relative to the entity or operation = version 2 (the wire now)", Options(logicalZeroFlag: true, sortedEntityTable: true, relativePrevious: true)),
+        ("+ columnar layout (not made)", Options(logicalZeroFlag: true, sortedEntityTable: true, relativePrevious: true, columnar: true)),
         ("1–3 without the clock readings (what the clock costs; not a proposal)",
          Options(logicalZeroFlag: true, sortedEntityTable: true, relativePrevious: true, omitClock: true)),
     ]
@@ -66,7 +66,10 @@ enum PeerProposedEncoding {
                 _ = entity(e); _ = string(field)
                 if case .reference(let r) = value { _ = entity(r) }
                 if case .symbol(let s) = value { _ = string(s) }
-                if let previous { _ = replica(previous.replica) }
+                if let previous, !options.relativePrevious || !(previous.replica == e.origin.replica && previous.counter > e.origin.counter)
+                    && !(previous.replica == op.id.replica && previous.counter < op.id.counter) {
+                    _ = replica(previous.replica)
+                }
             default:
                 preconditionFailure("the prototype covers field writes only (W2's messages)")
             }
@@ -87,11 +90,11 @@ enum PeerProposedEncoding {
             guard case .set(let target, let field, let value, let seen) = op.action else { continue }
             var head: UInt8 = 2
             let isNext = previousID.map { $0.replica == op.id.replica && $0.counter &+ 1 == op.id.counter } ?? false
-            if isNext { head |= 0x08 }
+            if isNext { head |= 0x10 }
             let sameAuthor = previousAuthor.map { $0 == op.author } ?? false
-            if sameAuthor { head |= 0x10 }
+            if sameAuthor { head |= 0x20 }
             let logicalZero = options.logicalZeroFlag && op.time.logical == 0
-            if logicalZero { head |= 0x20 }
+            if logicalZero { head |= 0x40 }
             streams[header].byte(head)
             if !isNext {
                 streams[ids].varint(replicaIndex[op.id.replica]!)
@@ -177,10 +180,12 @@ enum PeerProposedEncoding {
 }
 
 /// Sums over `messages` (each one replica's outbox) of each step's raw and zlib size.
-/// The first step must equal `OperationBatch.encode`: if it does not, the prototype
-/// has drifted from the wire and its figures are withheld.
+/// Changes 1–3 together must equal `OperationBatch.encode`: if they do not, the
+/// prototype has drifted from the wire and its figures are withheld.
 func proposedBatchSizes(_ messages: [[TandemModel.Operation]]) -> [(name: String, raw: Int, zlib: Int)]? {
-    for outbox in messages where PeerProposedEncoding.encode(outbox, .init()) != OperationBatch.encode(outbox) {
+    let wire = PeerProposedEncoding.Options(logicalZeroFlag: true, sortedEntityTable: true, relativePrevious: true)
+    for outbox in messages where PeerProposedEncoding.encode(outbox, wire) != OperationBatch.encode(outbox) {
+        print("W2: the encoding prototype differs from OperationBatch.encode; its sizes are withheld")
         return nil
     }
     return PeerProposedEncoding.steps.map { name, options in

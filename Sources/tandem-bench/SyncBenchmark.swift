@@ -14,36 +14,67 @@ typealias Operation = TandemModel.Operation
 /// Sync figures (medians over `runs`), against an in-process `SyncServer`
 /// with its SQLite store in a temporary directory (WAL, synchronous=FULL),
 /// over TCP on 127.0.0.1:
-/// - ingest: one client pushing 100,000 operations in batches, durable (target ≥ 100,000 ops/s);
-/// - latency: push to delivery at 50 other live clients, p50/p99 (target p99 < 50 ms);
-/// - catch-up: a fresh client joining a 100,000-operation plan (target < 2 s);
+/// - ingest: one client pushing 10,000 / 100,000 / 1,000,000 operations in batches, durable
+///   (target ≥ 200,000 ops/s), beside the store alone committing the same batches (the baseline);
+/// - catch-up: a fresh client joining a plan of each of those sizes (target < 2 s at 100,000);
+/// - latency: push to delivery at 50 and 500 other live clients, p50/p99 (target p99 < 50 ms);
+/// - memory: per idle connected client and per loaded plan (`SyncBenchmark+Memory.swift`);
 /// - bytes on the wire per operation, raw and compressed.
-/// Call from main.swift: `if all || selected.contains("sync") { runSyncBenchmark(runs: runs) }`.
-func runSyncBenchmark(runs: Int = 3) {
+/// With `json`, the figures also go to that file for `benchmarks/report.py`.
+func runSyncBenchmark(runs: Int = 3, json: String? = nil) {
     let done = DispatchSemaphore(value: 0)
     Task.detached {
-        do { try await SyncBenchmark(runs: max(1, runs)).run() } catch { print("sync: benchmark failed: \(error)") }
+        var benchmark = SyncBenchmark(runs: max(1, runs))
+        do { try await benchmark.run() } catch { print("sync: benchmark failed: \(error)") }
+        if let json {
+            do { try benchmark.results.write(to: json) } catch { print("sync: cannot write \(json): \(error)") }
+        }
         done.signal()
     }
     done.wait()
 }
 
-private struct SyncBenchmark {
+struct SyncBenchmark {
     let runs: Int
     let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+    var results = SyncResults()
     static let operations = 100_000
+    /// Plan sizes for ingest and catch-up growth (×1, ×10, ×100); the largest runs once.
+    static let sizes = [10_000, 100_000, 1_000_000]
 
-    func run() async throws {
-        let workload = Self.workload()
+    mutating func run() async throws {
         var load = [Double](repeating: 0, count: 3)
         _ = getloadavg(&load, 3)
+        results.loadBefore = load[0]
         // Wall-clock figures on a shared 2-core machine depend on what else runs: say so.
-        print("sync: workload \(workload.operations.count) operations (create + title + status per task, then renames); load average \(String(format: "%.1f", load[0])) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        try bytesPerOperation(workload.operations)
-        var rates: [Double] = []
-        var syncTimes: [Double] = []
-        var cpuTimes: [Double] = []
+        print("sync: workload create + title + status per task, then renames; load average \(String(format: "%.1f", load[0])) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        if CommandLine.arguments.contains("--ingest-only") {
+            // For profiling the ingest path: one size, nothing else.
+            return try await ingestAndCatchUp(size: Self.operations, runs: runs, catchUp: false)
+        }
+        try bytesPerOperation(Self.workload().operations)
+        for size in Self.sizes {
+            try await ingestAndCatchUp(size: size, runs: size >= 1_000_000 ? 1 : runs)
+        }
+        try await parallelIngest(clients: 8, operations: Self.operations)
+        for subscribers in [50, 500] {
+            try await latency(subscribers: subscribers, pushes: subscribers >= 500 ? 100 : 200)
+        }
+        try await idleClientMemory(clients: 500)
+        try await loadedPlanMemory(plans: 100)
+        _ = getloadavg(&load, 3)
+        results.loadAfter = load[0]
+    }
+
+    // MARK: Ingest and catch-up
+
+    /// Pushes `size` operations through one client (ingest), commits the same batches into a
+    /// store of its own (the baseline: what the server adds to SQLite), then times fresh clients
+    /// catching up.
+    mutating func ingestAndCatchUp(size: Int, runs: Int, catchUp: Bool = true) async throws {
+        var rates: [Double] = [], baseline: [Double] = [], syncTimes: [Double] = [], cpuTimes: [Double] = []
         var catchUps: [String: [Double]] = [:]
+        var made = 0
         for _ in 0..<runs {
             try await withServer { server, store, port in
                 let plan = try await PlanAdministration(store: store).createPlan(.init(title: "Bench", customer: "Acme"))
@@ -51,9 +82,9 @@ private struct SyncBenchmark {
                 let endpoint = SyncEndpoint(host: "127.0.0.1", port: port)
                 let pusher = InMemorySyncReplica(author: member.member, supportsSnapshots: false)
                 _ = try await SyncClient(endpoint: endpoint, token: token, replica: pusher, logger: logger).syncOnce()
-                let operations = pusher.edit { plan in Self.makeOperations(in: &plan) }
-                precondition(operations >= Self.operations)
-                let options = SyncOptions(batchSize: 5_000, window: 4, responseTimeout: .seconds(60))
+                made = pusher.edit { plan in Self.makeOperations(in: &plan, tasks: (size - 40 + 3) / 4) }
+                let operations = try pusher.pendingOperations()
+                let options = SyncOptions(batchSize: 5_000, window: 4, responseTimeout: .seconds(120))
                 let lastAck = LockedBox(ContinuousClock.now)
                 let cpuBefore = Self.cpuSeconds()
                 let lastAckCPU = LockedBox(cpuBefore)
@@ -67,9 +98,10 @@ private struct SyncBenchmark {
                 rates.append(Double(report.acknowledged) / (lastAck.value - start).seconds)
                 syncTimes.append((ContinuousClock.now - start).seconds)
                 cpuTimes.append(lastAckCPU.value - cpuBefore)
+                baseline.append(try await Self.storeOnlyRate(operations))
 
                 // Catch-up of a fresh client: into a SQLite store (full history), into memory, and from a snapshot.
-                for (label, makeReplica) in Self.freshReplicas(endpoint: endpoint) {
+                for (label, makeReplica) in Self.freshReplicas(endpoint: endpoint) where catchUp {
                     let (replica, cleanup) = try makeReplica()
                     defer { cleanup() }
                     let begin = ContinuousClock.now
@@ -78,19 +110,71 @@ private struct SyncBenchmark {
                 }
             }
         }
-        print("sync: ingest, one client, \(Self.operations) operations in batches of 5,000 (window 4), durable: median \(Int(median(rates))) ops/s (min \(Int(rates.min()!)), \(runs) runs; target ≥ 100,000)")
-        print("sync: ingest CPU time (client and server together, all threads) to the last ACK: median \(ms(median(cpuTimes))), i.e. \(Int(Double(Self.operations) / median(cpuTimes))) ops per CPU-second")
-        print("sync: the same push as one whole 'sync' (connect, push, catch-up, digests compared on both sides): median \(ms(median(syncTimes)))")
-        for label in ["SQLite store (full history)", "in memory (full history)", "in memory from a snapshot"] {
-            let times = catchUps[label] ?? []
-            print("sync: catch-up of a fresh client joining a \(Self.operations)-operation plan, \(label): median \(ms(median(times))) (\(runs) runs; target < 2 s)")
+        let row = SyncResults.Ingest(operations: made, runs: runs, opsPerSecond: median(rates), minimum: rates.min()!,
+                                     storeOnlyOpsPerSecond: median(baseline), cpuSeconds: median(cpuTimes), wholeSyncSeconds: median(syncTimes))
+        results.ingest.append(row)
+        results.catchUp.append(SyncResults.CatchUp(operations: made, runs: runs, sqliteSeconds: median(catchUps[Self.replicaLabels[0]] ?? []),
+                                                   memorySeconds: median(catchUps[Self.replicaLabels[1]] ?? []),
+                                                   snapshotSeconds: median(catchUps[Self.replicaLabels[2]] ?? [])))
+        print("sync: ingest, one client, \(made) operations in batches of 5,000 (window 4), durable: median \(Int(row.opsPerSecond)) ops/s (min \(Int(row.minimum)), \(runs) runs; target ≥ 200,000); the store alone, same batches: \(Int(row.storeOnlyOpsPerSecond)) ops/s")
+        print("sync: ingest CPU time (client and server together, all threads) to the last ACK: median \(ms(row.cpuSeconds)), i.e. \(Int(Double(made) / row.cpuSeconds)) ops per CPU-second; the whole 'sync' (push, catch-up, digests): \(ms(row.wholeSyncSeconds))")
+        for label in Self.replicaLabels {
+            print("sync: catch-up of a fresh client joining a \(made)-operation plan, \(label): median \(ms(median(catchUps[label] ?? []))) (\(runs) runs; target < 2 s at 100,000)")
         }
-        try await latency()
+    }
+
+    /// `clients` clients, each on a plan of its own, pushing `operations` in all in batches of
+    /// 500 at once: what many small pushes cost when each needs a durable commit.
+    mutating func parallelIngest(clients: Int, operations total: Int) async throws {
+        var rates: [Double] = []
+        let each = total / clients
+        for _ in 0..<runs {
+            try await withServer { server, store, port in
+                let admin = PlanAdministration(store: store)
+                let endpoint = SyncEndpoint(host: "127.0.0.1", port: port)
+                var pushers: [(SyncClient, InMemorySyncReplica)] = []
+                for index in 0..<clients {
+                    let plan = try await admin.createPlan(.init(title: "Plan \(index)", customer: "Acme"))
+                    let (member, token) = try await admin.addMember(plan: plan.id, name: "Pusher", side: .internal, role: nil)
+                    let replica = InMemorySyncReplica(author: member.member, supportsSnapshots: false)
+                    _ = try await SyncClient(endpoint: endpoint, token: token, replica: replica, logger: logger).syncOnce()
+                    _ = replica.edit { plan in Self.makeOperations(in: &plan, tasks: (each - 40) / 4) }
+                    let options = SyncOptions(batchSize: 500, window: 4, responseTimeout: .seconds(120))
+                    pushers.append((SyncClient(endpoint: endpoint, token: token, replica: replica, options: options, logger: logger), replica))
+                }
+                let lastAck = LockedBox(ContinuousClock.now)
+                let start = ContinuousClock.now
+                let acknowledged = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for (client, _) in pushers {
+                        group.addTask {
+                            try await client.syncOnce { event in if case .acknowledged = event { lastAck.mutate { $0 = max($0, .now) } } }.acknowledged
+                        }
+                    }
+                    return try await group.reduce(0, +)
+                }
+                rates.append(Double(acknowledged) / (lastAck.value - start).seconds)
+            }
+        }
+        results.parallelIngest = SyncResults.ParallelIngest(clients: clients, operations: total, batch: 500, runs: runs, opsPerSecond: median(rates))
+        print("sync: ingest, \(clients) clients on \(clients) plans at once, \(total) operations in all in batches of 500, durable: median \(Int(median(rates))) ops/s (\(runs) runs)")
+    }
+
+    /// The same batches committed straight into a fresh store: no network, no validation, no publishing.
+    static func storeOnlyRate(_ operations: [Operation]) async throws -> Double {
+        let directory = NSTemporaryDirectory() + "tandem-bench-store-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SQLiteServerStore(directory: directory)
+        let plan = try await PlanAdministration(store: store).createPlan(.init(title: "Baseline", customer: "Acme"))
+        let start = ContinuousClock.now
+        for offset in stride(from: 0, to: operations.count, by: 5_000) {
+            _ = try await store.commit(plan: plan.id, operations: Array(operations[offset..<min(offset + 5_000, operations.count)]))
+        }
+        return Double(operations.count) / (ContinuousClock.now - start).seconds
     }
 
     // MARK: Latency
 
-    func latency(subscribers: Int = 50, pushes: Int = 200) async throws {
+    mutating func latency(subscribers: Int = 50, pushes: Int = 200) async throws {
         var p50s: [Double] = [], p99s: [Double] = []
         for _ in 0..<runs {
             try await withServer { server, store, port in
@@ -119,8 +203,10 @@ private struct SyncBenchmark {
                 let pusher = InMemorySyncReplica(author: member.member, supportsSnapshots: false)
                 let pushOptions = SyncOptions(pollInterval: .milliseconds(1))
                 let pushClient = SyncClient(endpoint: endpoint, token: token, replica: pusher, options: pushOptions, logger: logger)
-                let pushing = Task { try await pushClient.watch() }
-                while ready.value < subscribers { try await Task.sleep(for: .milliseconds(20)) }
+                let pusherReady = LockedBox(false)
+                let pushing = Task { try await pushClient.watch { event in if case .converged = event { pusherReady.mutate { $0 = true } } } }
+                // Every watcher and the pusher itself hold the plan before the first edit.
+                while ready.value < subscribers || !pusherReady.value { try await Task.sleep(for: .milliseconds(20)) }
                 try await Task.sleep(for: .milliseconds(300))
                 let task = try pusher.edit { plan -> EntityID in
                     let phase = try plan.addPhase(title: "Latency")
@@ -130,7 +216,7 @@ private struct SyncBenchmark {
                 for index in 0..<pushes {
                     sentAt.mutate { $0[index] = .now }
                     try pusher.edit { plan in try plan.editTask(task, title: "lat-\(index)") }
-                    try await Task.sleep(for: .milliseconds(15))
+                    try await Task.sleep(for: .milliseconds(subscribers >= 500 ? 30 : 15))
                 }
                 let expected = pushes * subscribers
                 for _ in 0..<300 where samples.value.count < expected { try await Task.sleep(for: .milliseconds(20)) }
@@ -143,12 +229,13 @@ private struct SyncBenchmark {
                 if sorted.count < expected { print("sync: latency: only \(sorted.count) of \(expected) deliveries seen") }
             }
         }
+        results.fanOut.append(SyncResults.FanOut(clients: subscribers, pushes: pushes, runs: runs, p50Seconds: median(p50s), p99Seconds: median(p99s)))
         print("sync: push-to-delivery latency at \(subscribers) live clients (\(pushes) single-edit pushes, from the edit to each delivery, pusher polling every 1 ms): median p50 \(ms(median(p50s))), median p99 \(ms(median(p99s))) (\(runs) runs; target p99 < 50 ms)")
     }
 
     // MARK: Bytes
 
-    func bytesPerOperation(_ operations: [Operation]) throws {
+    mutating func bytesPerOperation(_ operations: [Operation]) throws {
         let batches = stride(from: 0, to: operations.count, by: 5_000).map { Array(operations[$0..<min($0 + 5_000, operations.count)]) }
         var raw = 0, compressed = 0, single = 0
         for (index, batch) in batches.enumerated() {
@@ -158,6 +245,7 @@ private struct SyncBenchmark {
             single += batch.reduce(0) { $0 + $1.encoded.count }
         }
         let count = Double(operations.count)
+        (results.bytesPerOperationRaw, results.bytesPerOperationCompressed, results.bytesPerOperationSingle) = (Double(raw) / count, Double(compressed) / count, Double(single) / count)
         print(String(format: "sync: bytes on the wire per operation (typical edits, batches of 5,000, whole frames): raw %.2f, compressed %.2f (zlib level 1); one-by-one encoding %.2f", Double(raw) / count, Double(compressed) / count, Double(single) / count))
         let small = Array(operations.suffix(20))
         let smallMessage = Message.push(Push(batch: 1, operations: small))
@@ -174,14 +262,14 @@ private struct SyncBenchmark {
         return (plan.replica.takeOutbox(), ())
     }
 
-    /// 25,000 tasks (create, title, status) and 25,000 renames: 100,000 operations and a few more.
+    /// `tasks` tasks (create, title, status) and as many renames, under 20 phases: 4 × tasks + 40 operations.
     @discardableResult
-    static func makeOperations(in plan: inout OnboardingPlan) -> Int {
+    static func makeOperations(in plan: inout OnboardingPlan, tasks taskCount: Int = 25_000) -> Int {
         var made = 0
         var tasks: [EntityID] = []
         let phases = (0..<20).map { try! plan.addPhase(title: "Phase \($0)") }
         made += 40
-        for index in 0..<25_000 {
+        for index in 0..<taskCount {
             tasks.append(try! plan.addTask(.init(title: "Task \(index)"), in: phases[index % phases.count]))
             made += 3
         }
@@ -192,15 +280,17 @@ private struct SyncBenchmark {
         return made
     }
 
+    static let replicaLabels = ["SQLite store (full history)", "in memory (full history)", "in memory from a snapshot"]
+
     static func freshReplicas(endpoint: SyncEndpoint) -> [(String, () throws -> (any SyncReplica, () -> Void))] {
         [
-            ("SQLite store (full history)", {
+            (replicaLabels[0], {
                 let directory = NSTemporaryDirectory() + "tandem-bench-client-\(UUID().uuidString)"
                 let store = try ReplicaStore.create(at: directory)
                 return (StoreSyncReplica(store: store, server: endpoint.description), { try? FileManager.default.removeItem(atPath: directory) })
             }),
-            ("in memory (full history)", { (InMemorySyncReplica(supportsSnapshots: false), {}) }),
-            ("in memory from a snapshot", { (InMemorySyncReplica(supportsSnapshots: true), {}) }),
+            (replicaLabels[1], { (InMemorySyncReplica(supportsSnapshots: false), {}) }),
+            (replicaLabels[2], { (InMemorySyncReplica(supportsSnapshots: true), {}) }),
         ]
     }
 
@@ -239,7 +329,7 @@ private struct SyncBenchmark {
 }
 
 /// A value behind a lock, for counters shared with callbacks.
-private final class LockedBox<Value>: @unchecked Sendable {
+final class LockedBox<Value>: @unchecked Sendable {
     // @unchecked: `stored` is only touched under `lock`.
     private let lock = NSLock()
     private var stored: Value

@@ -7,7 +7,9 @@ let all = selected.isEmpty
 if all || selected.contains("model") { runModelBenchmark(runs: runs) }
 if all || selected.contains("text") { runTextTraceBenchmark(runs: max(runs, 5)) }
 if all || selected.contains("cli") { runCLIBenchmark(runs: 15) }
-if all || selected.contains("sync") { runSyncBenchmark(runs: runs) }
+if all || selected.contains("sync") {
+    runSyncBenchmark(runs: runs, json: arguments.firstIndex(of: "--json").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil })
+}
 if all || selected.contains("scaleout") { runScaleOutBenchmark(runs: runs) }
 if all || selected.contains("reports") { runReportsBenchmark(runs: 5) }
 if all || selected.contains("peers") { runPeerWorkloads(runs: runs, arguments: arguments) }
