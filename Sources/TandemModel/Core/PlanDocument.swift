@@ -63,9 +63,10 @@ public struct PlanDocument: Hashable, Sendable {
         (Array(waiting.values.joined()) + Array(waitingText.values.joined())).sorted { $0.stamp < $1.stamp }
     }
 
-    /// Whether the entity has been created here; a key lookup, no copy of its state.
+    /// Whether the entity has been created here; a key lookup, no copy of its state
+    /// (`document[id] != nil` copies the whole `EntityState` out to compare it).
     @inline(__always)
-    func holds(_ id: EntityID) -> Bool { entities.index(forKey: id) != nil }
+    public func holds(_ id: EntityID) -> Bool { entities.index(forKey: id) != nil }
 
     /// The entity an operation needs before it can apply, if this replica lacks it.
     public func missingDependency(of operation: Operation) -> EntityID? {

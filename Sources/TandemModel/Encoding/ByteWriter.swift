@@ -8,6 +8,9 @@ public struct ByteWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Empties the writer, keeping its buffer: one buffer can encode many values in turn.
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     @inline(__always)
     public mutating func byte(_ value: UInt8) { bytes.append(value) }
 

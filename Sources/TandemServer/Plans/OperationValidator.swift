@@ -75,7 +75,7 @@ struct OperationValidator {
     }
 
     private func exists(_ entity: EntityID) -> Bool {
-        guard document[entity] != nil || created.contains(entity) else { return false }
+        guard document.holds(entity) || created.contains(entity) else { return false }
         return writer.seesInternalOnly || !internalOnly.contains(entity)
     }
 

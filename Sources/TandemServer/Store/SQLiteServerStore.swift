@@ -239,8 +239,12 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
         var outcomes: [CommitResult.Outcome] = []
         outcomes.reserveCapacity(operations.count)
         let insert = try db.query("INSERT OR IGNORE INTO operations (plan, seq, replica, counter, time, bytes) VALUES (?, ?, ?, ?, ?, ?)")
+        // One buffer for every operation's encoding (SQLite copies the bound bytes).
+        var writer = ByteWriter(capacity: 256)
         for operation in operations {
-            let bytes = operation.encoded
+            writer.removeAll()
+            writer.operation(operation)
+            let bytes = writer.bytes
             try insert.bind(1, key)
             try insert.bind(2, head + 1)
             try insert.bind(3, operation.id.replica.rawValue)
