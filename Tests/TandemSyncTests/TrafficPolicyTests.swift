@@ -62,6 +62,12 @@ struct TrafficPolicyTests {
         answered.sent(.caughtUp(sequence: 1), at: start + .seconds(15))                   // the server talking counts too
         #expect(answered.tick(at: start + .seconds(19), authenticated: true) == .none)
 
+        // A late tick asks before it closes.
+        var late = TrafficPolicy(limits: limits, now: start)
+        guard case .send(.ping) = late.tick(at: start + .seconds(30), authenticated: true) else { Issue.record("a late tick closed without a PING"); return }
+        #expect(late.tick(at: start + .seconds(34), authenticated: true) == .none)
+        guard case .fail = late.tick(at: start + .seconds(35), authenticated: true) else { Issue.record("no idle-timeout after the unanswered PING"); return }
+
         var anonymous = TrafficPolicy(limits: limits, now: start)
         #expect(anonymous.tick(at: start + .seconds(60), authenticated: false) == .none)
     }

@@ -144,6 +144,11 @@ final class ServerConnection {
             }
         } catch let error as WireError {
             await fail(error)
+        } catch let error as ChannelError {
+            // The connection is gone under us (the peer reset it, or a limit such as
+            // the slow-reader timeout closed it and logged why): nothing failed here.
+            logger.debug("connection closed while writing", metadata: ["error": "\(error)"])
+            machine.closed()
         } catch {
             logger.error("connection failed", metadata: ["error": "\(error)"])
             await fail(WireError(.internalError, "the server failed to handle the request; try again"))

@@ -9,7 +9,8 @@ struct TrafficPolicy: Sendable {
     private var frames: TokenBucket
     private var operations: TokenBucket
     private var lastActivity: ContinuousClock.Instant
-    private var pingSent = false
+    /// When our `PING` went out, if one is unanswered.
+    private var pingSent: ContinuousClock.Instant?
     private var nextNonce: UInt64 = 1
 
     init(limits: ConnectionLimits, now: ContinuousClock.Instant) {
@@ -22,7 +23,7 @@ struct TrafficPolicy: Sendable {
     /// A frame arrived: nil when it is within the rate, else the error to close with.
     mutating func frameArrived(at now: ContinuousClock.Instant) -> WireError? {
         lastActivity = now
-        pingSent = false
+        pingSent = nil
         guard frames.take(now: now) else {
             return WireError(.rateLimited, "more than \(limits.framesPerSecond) frames per second (burst \(limits.frameBurst)); slow down")
         }
@@ -43,16 +44,20 @@ struct TrafficPolicy: Sendable {
 
     /// Time passed. Only authenticated connections are pinged (a `PING` before
     /// `WELCOME` would break the protocol; the handshake timeout covers them).
+    /// A connection is closed only once a `PING` has gone unanswered for half
+    /// the timeout, so a tick that comes late (a busy server) pings first
+    /// instead of closing a peer that was never asked.
     mutating func tick(at now: ContinuousClock.Instant, authenticated: Bool) -> ServerConnectionStateMachine.Action {
         guard authenticated else { return .none }
         let silence = now - lastActivity
-        if silence >= limits.idleTimeout {
-            return .fail(WireError(.idleTimeout, "no traffic for \(limits.idleTimeout) (a PING went unanswered); reconnect"))
-        }
-        if silence >= limits.idleTimeout / 2, !pingSent {
-            pingSent = true
+        guard silence >= limits.idleTimeout / 2 else { return .none }
+        guard let pinged = pingSent else {
+            pingSent = now
             defer { nextNonce += 1 }
             return .send(.ping(nonce: nextNonce))
+        }
+        if silence >= limits.idleTimeout, now - pinged >= limits.idleTimeout / 2 {
+            return .fail(WireError(.idleTimeout, "no traffic for \(limits.idleTimeout) (a PING went unanswered); reconnect"))
         }
         return .none
     }

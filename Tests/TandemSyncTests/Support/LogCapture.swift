@@ -16,6 +16,9 @@ final class LogCapture: @unchecked Sendable {
         lock.withLock { lines.filter { $0.message == "closing connection" }.compactMap { $0.metadata["code"] } }
     }
 
+    /// Every message logged so far.
+    var messages: [String] { lock.withLock { lines.map(\.message) } }
+
     /// Waits up to `timeout` for a "closing connection" line with `code`.
     func waitForClosing(_ code: String, timeout: Duration = .seconds(5)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
