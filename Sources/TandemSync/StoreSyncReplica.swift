@@ -25,8 +25,9 @@ public final class StoreSyncReplica: SyncReplica, @unchecked Sendable {
     ///   - snapshots: announce the snapshot capability, so a new or long-offline
     ///     store (or one behind a pruning compaction) is caught up from a server
     ///     snapshot; the history before it then stays on the server. `false`
-    ///     asks for the whole log (and gets `history-pruned` after pruning).
-    public init(store: ReplicaStore, server: String, snapshots: Bool = true) {
+    ///     (the default, so callers opt in) asks for the whole log and gets
+    ///     `history-pruned` after pruning. `tandem join`/`sync` opt in unless `--full-history`.
+    public init(store: ReplicaStore, server: String, snapshots: Bool = false) {
         self.store = store
         self.server = server
         self.supportsSnapshots = snapshots

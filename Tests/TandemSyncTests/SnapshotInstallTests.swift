@@ -24,7 +24,7 @@ struct SnapshotInstallTests {
         let (carlaRecord, carlaToken) = try await admin.addMember(plan: plan.id, name: "Carla", side: .internal, role: nil)
         let ana = InMemorySyncReplica(author: anaRecord.member)
         let carlaStore = try ReplicaStore.create(at: root + "/carla")
-        let carla = StoreSyncReplica(store: carlaStore, server: "server")
+        let carla = StoreSyncReplica(store: carlaStore, server: "server", snapshots: true)
         let fullStore = try ReplicaStore.create(at: root + "/full")
         let full = StoreSyncReplica(store: fullStore, server: "server", snapshots: false)
         try await Self.withServer(server) { port in
@@ -85,7 +85,7 @@ struct SnapshotInstallTests {
 
             let snapshotStore = try ReplicaStore.create(at: root + "/snapshot")
             let logStore = try ReplicaStore.create(at: root + "/log")
-            let fromSnapshot = StoreSyncReplica(store: snapshotStore, server: "server")
+            let fromSnapshot = StoreSyncReplica(store: snapshotStore, server: "server", snapshots: true)
             let fromLog = StoreSyncReplica(store: logStore, server: "server", snapshots: false)
             let first = try await harness.client(token: bo.token, replica: fromSnapshot).syncOnce()
             let second = try await harness.client(token: bo.token, replica: fromLog).syncOnce()
@@ -134,7 +134,7 @@ struct SnapshotInstallTests {
 
             func join(_ name: String, _ token: String) async throws -> (store: ReplicaStore, report: SyncReport, bytes: [UInt8]) {
                 let store = try ReplicaStore.create(at: root + "/" + name)
-                let report = try await harness.client(token: token, replica: StoreSyncReplica(store: store, server: "server")).syncOnce()
+                let report = try await harness.client(token: token, replica: StoreSyncReplica(store: store, server: "server", snapshots: true)).syncOnce()
                 let path = ReplicaStore.databasePath(in: root + "/" + name)
                 let bytes = ["", "-wal", "-shm"].flatMap { suffix in FileManager.default.contents(atPath: path + suffix).map { Array($0) } ?? [] }
                 return (store, report, bytes)
@@ -152,7 +152,7 @@ struct SnapshotInstallTests {
             // The customer keeps converging with later shared and internal edits.
             try vendor.edit { plan in _ = try plan.addPhase(title: "Later phase"); _ = try plan.addRiskNote("again \(marker)", severity: .low) }
             _ = try await harness.client(token: ana.token, replica: vendor).syncOnce()
-            _ = try await harness.client(token: carla.token, replica: StoreSyncReplica(store: customer.store, server: "server")).syncOnce()
+            _ = try await harness.client(token: carla.token, replica: StoreSyncReplica(store: customer.store, server: "server", snapshots: true)).syncOnce()
             #expect(try !customer.store.load().document.canonicalText().contains(marker))
         }
     }
@@ -192,7 +192,7 @@ struct SnapshotInstallTests {
             #expect(merged.contains("Bo's pending phase") && merged.contains("Phase 9"))
             try Self.expectConsistent(store)
             // The pending edit still uploads and everyone converges.
-            _ = try await harness.client(token: bo.token, replica: StoreSyncReplica(store: store, server: "server")).syncOnce()
+            _ = try await harness.client(token: bo.token, replica: StoreSyncReplica(store: store, server: "server", snapshots: true)).syncOnce()
             #expect(try store.load().document.canonicalText() == (try await harness.serverText(plan)))
         }
     }
@@ -212,7 +212,7 @@ struct SnapshotInstallTests {
             for index in 0..<3 {
                 let store = try ReplicaStore.create(at: root + "/store\(index)", snapshotThreshold: 7)
                 stores.append(store)
-                replicas.append(StoreSyncReplica(store: store, server: "server"))
+                replicas.append(StoreSyncReplica(store: store, server: "server", snapshots: true))
             }
             let memory = InMemorySyncReplica(author: members[3].member)
             _ = try await harness.client(token: members[3].token, replica: memory).syncOnce()
@@ -293,8 +293,8 @@ struct SnapshotInstallTests {
     }
 
     /// A server over `store`, as after a restart: nothing of a pruned log stays in memory.
-    static func withServer(_ store: SQLiteServerStore, _ body: (_ port: Int) async throws -> Void) async throws {
-        let server = SyncServer(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, handshakeTimeout: .seconds(2)),
+    static func withServer(_ store: SQLiteServerStore, port: Int = 0, _ body: (_ port: Int) async throws -> Void) async throws {
+        let server = SyncServer(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: port, handshakeTimeout: .seconds(2)),
                                 logger: ServerHarness.quiet)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
@@ -362,5 +362,50 @@ struct SnapshotHistoryCommandTests {
             let again = await CLISyncTests.tandem(["sync"], store: full)
             #expect(again.status == 0 && !again.out.contains("(from a snapshot)"))
         }
+    }
+
+    @Test("a --full-history CLI store offline across a pruning compaction is told history-pruned, then 'tandem sync --accept-snapshot' catches it up with its pending edit")
+    func fullHistoryStoreAcceptsSnapshotAfterPruning() async throws {
+        let root = SnapshotInstallTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let server = try SQLiteServerStore(directory: root + "/server")
+        let admin = PlanAdministration(store: server)
+        let plan = try await admin.createPlan(OnboardingPlan.Details(title: "Acme rollout", customer: "Acme"))
+        let (anaRecord, anaToken) = try await admin.addMember(plan: plan.id, name: "Ana", side: .internal, role: nil)
+        let (_, boToken) = try await admin.addMember(plan: plan.id, name: "Bo", side: .internal, role: nil)
+        let ana = InMemorySyncReplica(author: anaRecord.member)
+        let store = root + "/bo"
+        let port = try await Self.firstServer(server) { port in
+            _ = try await SnapshotInstallTests.sync(ana, anaToken, port)
+            #expect(await CLISyncTests.tandem(["join", "127.0.0.1:\(port)", boToken, "--full-history"], store: store).status == 0)
+            #expect(await CLISyncTests.tandem(["phase", "add", "Bo's offline phase"], store: store).status == 0)
+            try ana.edit { plan in for index in 0..<10 { _ = try plan.addPhase(title: "Ana phase \(index)") } }
+            _ = try await SnapshotInstallTests.sync(ana, anaToken, port)
+        }
+        _ = try await PlanCompactor.compact(store: server, plan: plan.id)
+        try await SnapshotInstallTests.withServer(server, port: port) { port in
+            let pruned = await CLISyncTests.tandem(["sync"], store: store)
+            #expect(pruned.status == 1 && pruned.err.contains("history-pruned") && pruned.err.contains("tandem sync --accept-snapshot"), "\(pruned.err)")
+            let both = await CLISyncTests.tandem(["sync", "--accept-snapshot", "--full-history"], store: store)
+            #expect(both.status != 0 && both.err.contains("at most one"))
+            let accepted = await CLISyncTests.tandem(["sync", "--accept-snapshot"], store: store)
+            #expect(accepted.status == 0 && accepted.out.contains("pushed") && accepted.out.contains("(from a snapshot)"), "\(accepted.err)")
+            // The store forgot --full-history: the next sync needs no flag.
+            #expect(await CLISyncTests.tandem(["sync"], store: store).status == 0)
+            let exported = await CLISyncTests.tandem(["export"], store: store)
+            #expect(exported.out.contains("Bo's offline phase") && exported.out.contains("Ana phase 9"))
+            _ = try await SnapshotInstallTests.sync(ana, anaToken, port)
+            #expect(exported.out.trimmingCharacters(in: .whitespacesAndNewlines) == ana.document.canonicalText())
+        }
+    }
+
+    /// Runs `body` on a server over `store` and returns its port, for a restart on the same address.
+    static func firstServer(_ store: SQLiteServerStore, _ body: (_ port: Int) async throws -> Void) async throws -> Int {
+        var first = 0
+        try await SnapshotInstallTests.withServer(store) { port in
+            first = port
+            try await body(port)
+        }
+        return first
     }
 }

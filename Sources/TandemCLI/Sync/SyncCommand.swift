@@ -167,6 +167,8 @@ enum SyncRunner {
             return "the server speaks TLS only; connect to it as tls://HOST:PORT [\(error.message)]"
         case .digestMismatch:
             return "NOT IN SYNC: \(error.message)"
+        case .historyPruned:
+            return "\(error.message); or catch this store up from the server's snapshot, keeping its pending changes: tandem sync --accept-snapshot"
         default:
             return error.message
         }
