@@ -24,6 +24,8 @@ public final class SyncServer: Service, @unchecked Sendable {
     private let lock = NSLockLite()
     private var port: Int?
     private var portWaiters: [CheckedContinuation<Int, any Error>] = []
+    /// Why `run()` could not listen, for a `listeningPort()` asked after it gave up.
+    private var startFailure: (any Error)?
     private var serverChannel: (any Channel)?
     private var connections: [UInt64: AsyncStream<ConnectionEvent>.Continuation] = [:]
     private var nextConnectionID: UInt64 = 0
@@ -42,12 +44,13 @@ public final class SyncServer: Service, @unchecked Sendable {
     /// The port the server listens on, once it does (waits until then).
     public func listeningPort() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
-            let ready: Int? = lock.withLock {
-                if let port { return port }
+            let ready: Result<Int, any Error>? = lock.withLock {
+                if let port { return .success(port) }
+                if let startFailure { return .failure(startFailure) }
                 portWaiters.append(continuation)
                 return nil
             }
-            if let ready { continuation.resume(returning: ready) }
+            if let ready { continuation.resume(with: ready) }
         }
     }
 
@@ -84,7 +87,11 @@ public final class SyncServer: Service, @unchecked Sendable {
                     }
                 }
         } catch {
-            let waiters = lock.withLock { defer { portWaiters = [] }; return portWaiters }
+            let waiters = lock.withLock {
+                startFailure = error
+                defer { portWaiters = [] }
+                return portWaiters
+            }
             for waiter in waiters { waiter.resume(throwing: error) }
             throw error
         }

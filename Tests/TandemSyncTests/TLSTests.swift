@@ -99,6 +99,8 @@ struct TLSTests {
             let server = SyncServer(store: store, configuration: ServerConfiguration(host: host, port: 0), logger: ServerHarness.quiet)
             let error = await #expect(throws: TransportError.self, "\(host)") { try await server.run() }
             #expect(error?.description.contains("--insecure") == true)
+            // Whoever waits for the port afterwards learns why, instead of waiting forever.
+            await #expect(throws: TransportError.self) { _ = try await server.listeningPort() }
         }
         let ca = try TestCA()
         let one = try ca.issue(), two = try ca.issue()
