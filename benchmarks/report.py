@@ -377,8 +377,8 @@ class Report:
             verdict = "meets" if rate >= 200000 else "misses"
             notes.append("**Durable ingest, one client: Tandem %s the 200,000 ops/s target** with %s ops/s; the store alone,"
                          " committing the same batches durably, does %s ops/s in the same run (%.2f×), so SQLite with"
-                         " `synchronous=FULL` is itself %s the target on this machine. *Server ingest* under *Reading the"
-                         " figures* says where the rest goes." % (verdict, format(int(rate), ","), format(int(store), ","),
+                         " `synchronous=FULL` is itself %s the target on this machine. *Server ingest: profile and what"
+                         " changed* below says where the rest goes." % (verdict, format(int(rate), ","), format(int(store), ","),
                                                                  rate / store if store else 0, "above" if store >= 200000 else "below"))
         par = sync.get("parallelIngest")
         if par:
@@ -386,7 +386,11 @@ class Report:
                          % (par["clients"], par["batch"], format(int(par["opsPerSecond"]), ",")))
         fans = {f["clients"]: f for f in sync.get("fanOut", [])}
         if 500 in fans:
-            notes.append("Fan-out to 500 live clients: p99 %s (target 50 ms, %s), p50 %s; clients and server share the 2 cores."
+            notes.append("**Fan-out to 500 live clients: p99 %s** (target 50 ms, %s), p50 %s. Not profiled in this work: the 500"
+                         " receiving clients decode and apply every delivery in the same process on the same 2 cores, and"
+                         " the server encodes each delivery once per subscriber (500 encodings of the same operation);"
+                         " encoding once per push and sharing the frame among subscribers who may see the same"
+                         " operations is the first thing to try."
                          % (ms(fans[500]["p99Seconds"]), "met" if fans[500]["p99Seconds"] < 0.05 else "missed", ms(fans[500]["p50Seconds"])))
         catch = sync.get("catchUp", [])
         if len(catch) >= 2:
@@ -413,9 +417,9 @@ class Report:
             self.out("An in-process `SyncServer` on 127.0.0.1 with its SQLite store in a temporary directory (WAL,"
                      " `synchronous=FULL`: an operation is acknowledged only once its commit is on disk), clients"
                      " in the same process (so client and server share the 2 cores). Load average %.1f before the"
-                     " server benchmarks, %.1f after. The workload: tasks created under 20 phases, each titled and"
+                     " server benchmarks%s. The workload: tasks created under 20 phases, each titled and"
                      " given a status, then every task renamed (4 operations per task)."
-                     % (sync.get("loadBefore", 0), sync.get("loadAfter", 0)))
+                     % (sync.get("loadBefore", 0), (", %.1f after" % sync["loadAfter"]) if sync.get("loadAfter") else ""))
             self.out()
             self.out("### Ingest (durable) and catch-up, at three sizes")
             self.out()
@@ -480,6 +484,9 @@ class Report:
                              "%d plans of %s operations (snapshot %.1f KB each), %d runs"
                              % (plan["count"], format(plan.get("operationsEach") or 0, ","), (plan.get("snapshotBytesEach") or 0) / 1024, plan["runs"])])
             self.table(["", "resident set growth", "measured over"], rows)
+            for note in sorted({m.get("note") for m in (idle, plan) if m and m.get("note")}):
+                self.out("Memory figures " + note + ".")
+                self.out()
             self.out("Growth of the process's resident set (after `malloc_trim`) divided by the count. The idle clients"
                      " are raw sockets in the same process that say HELLO and SUBSCRIBE and then wait: on the client"
                      " side each costs a file descriptor, so the growth is the server's connection (channel, task,"
@@ -546,8 +553,8 @@ class Report:
                 best = min(peer_zlib)
                 verdict = "wins" if t2["message_zlib"] <= best[0] else "loses"
                 notes.append("**W2 message size: Tandem %s** — %s zlib against %s (%s) %s. Per update Tandem"
-                             " sends %.1f bytes raw; the prototype table in the W2 section and *Recommended changes to"
-                             " the batch encoding* below say where they go and what would remove them."
+                             " sends %.1f bytes raw; the prototype table in the W2 section and *The batch encoding, version 2*"
+                             " below say where they go and what the clock costs."
                              % (verdict, kb(t2["message_zlib"]), PEER_TITLE[best[1]],
                                 "a transaction per update" if best[2] == "edits" else "one transaction per replica",
                                 kb(best[0]), t2["message_raw"] / t2["updates"]))

@@ -26,12 +26,19 @@ extension SyncBenchmark {
             try await withServer { server, store, port in
                 let admin = PlanAdministration(store: store)
                 let plan = try await admin.createPlan(.init(title: "Idle", customer: "Acme"))
-                let (_, token) = try await admin.addMember(plan: plan.id, name: "Watcher", side: .customer, role: nil)
+                // 20 connections per member: the server allows a member 32 by default.
+                var tokens: [String] = []
+                for index in 0..<(clients + 19) / 20 {
+                    tokens.append(try await admin.addMember(plan: plan.id, name: "Watcher \(index)", side: .customer, role: nil).token)
+                }
                 // Warm up: the plan loaded, the event loops' and the task pool's buffers grown.
-                for connection in try await IdleConnection.open(count: 20, port: port, token: token) { connection.close() }
+                for connection in try await IdleConnection.open(count: 20, port: port, token: tokens[0]) { connection.close() }
                 try await Task.sleep(for: .milliseconds(200))
                 let start = trimmedResidentBytes()
-                let connections = try await IdleConnection.open(count: clients, port: port, token: token)
+                var connections: [IdleConnection] = []
+                for (index, token) in tokens.enumerated() {
+                    connections += try await IdleConnection.open(count: min(20, clients - index * 20), port: port, token: token)
+                }
                 try await Task.sleep(for: .milliseconds(300))
                 let end = trimmedResidentBytes()
                 for connection in connections { connection.close() }

@@ -52,6 +52,10 @@ struct SyncBenchmark {
             // For profiling the ingest path: one size, nothing else.
             return try await ingestAndCatchUp(size: Self.operations, runs: runs, catchUp: false)
         }
+        if CommandLine.arguments.contains("--memory-only") {
+            try await idleClientMemory(clients: 500)
+            return try await loadedPlanMemory(plans: 100)
+        }
         try bytesPerOperation(Self.workload().operations)
         for size in Self.sizes {
             try await ingestAndCatchUp(size: size, runs: size >= 1_000_000 ? 1 : runs)
