@@ -83,6 +83,10 @@ enum PostgresSchema {
             )
             """,
         ],
+        // 2: each replica's server cursor (how far it has pulled), for `admin replicas`.
+        [
+            "ALTER TABLE replicas ADD COLUMN cursor BIGINT NOT NULL DEFAULT 0",
+        ],
     ]
 
     static var latestVersion: Int { migrations.count }

@@ -41,12 +41,13 @@ extension PostgresServerStore {
             try await client.withConnection { connection in
                 let key = try await planKey(plan, connection)
                 let rows = try await connection.query("""
-                    SELECT replica, member, first_seen_ms, last_seen_ms FROM replicas WHERE plan = \(key) ORDER BY first_seen_ms, replica
+                    SELECT replica, member, first_seen_ms, last_seen_ms, cursor FROM replicas WHERE plan = \(key) ORDER BY first_seen_ms, replica
                     """, logger: logger)
                 var result: [ReplicaRecord] = []
-                for try await (replica, member, first, last) in rows.decode((Int64, String, Int64, Int64).self) {
+                for try await (replica, member, first, last, cursor) in rows.decode((Int64, String, Int64, Int64, Int64).self) {
                     guard let member = EntityID(member) else { throw ServerStoreError(.corrupt, "a replica's member in the server database is not an entity id") }
-                    result.append(ReplicaRecord(replica: ReplicaID(UInt64(bitPattern: replica)), member: member, firstSeenMilliseconds: first, lastSeenMilliseconds: last))
+                    result.append(ReplicaRecord(replica: ReplicaID(UInt64(bitPattern: replica)), member: member, firstSeenMilliseconds: first, lastSeenMilliseconds: last,
+                                                cursor: UInt64(bitPattern: cursor)))
                 }
                 return result
             }

@@ -32,9 +32,10 @@ extension PostgresServerStore: ServerStoreExporting, ServerStoreImporting {
             }
             if !plan.replicas.isEmpty {
                 try await connection.query("""
-                    INSERT INTO replicas (plan, replica, member, first_seen_ms, last_seen_ms)
+                    INSERT INTO replicas (plan, replica, member, first_seen_ms, last_seen_ms, cursor)
                     SELECT \(key), * FROM unnest(\(plan.replicas.map { Int64(bitPattern: $0.replica.rawValue) }), \(plan.replicas.map(\.member.description)),
-                                                 \(plan.replicas.map(\.firstSeenMilliseconds)), \(plan.replicas.map(\.lastSeenMilliseconds)))
+                                                 \(plan.replicas.map(\.firstSeenMilliseconds)), \(plan.replicas.map(\.lastSeenMilliseconds)),
+                                                 \(plan.replicas.map { Int64(bitPattern: $0.cursor) }))
                     """, logger: logger)
             }
             var start = 0

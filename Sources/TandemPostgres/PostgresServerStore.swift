@@ -260,6 +260,20 @@ public final class PostgresServerStore: ServerAdminStore, Service, @unchecked Se
         }
     }
 
+    public func recordCursors(_ cursors: [ReplicaCursor], atMilliseconds: Int64) async throws {
+        guard !cursors.isEmpty else { return }
+        try await mapErrors("record the cursors of \(cursors.count) replicas") {
+            try await client.withConnection { connection in
+                try await connection.query("""
+                    UPDATE replicas r SET cursor = GREATEST(r.cursor, c.cursor), last_seen_ms = GREATEST(r.last_seen_ms, \(atMilliseconds))
+                    FROM unnest(\(cursors.map(\.plan.description)), \(cursors.map { Int64(bitPattern: $0.replica.rawValue) }),
+                                \(cursors.map { Int64(bitPattern: $0.cursor) })) AS c(plan_id, replica, cursor), plans p
+                    WHERE p.id = c.plan_id AND r.plan = p.key AND r.replica = c.replica
+                    """, logger: logger)
+            }
+        }
+    }
+
     // MARK: The log
 
     public func commit(plan: EntityID, operations: [Operation]) async throws -> CommitResult {

@@ -123,6 +123,7 @@ public final class SyncServer: Service, @unchecked Sendable {
                 self.shutdown()
             }
         }
+        await registry.cursors.flush()
         logger.info("stopped")
     }
 

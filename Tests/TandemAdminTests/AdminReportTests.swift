@@ -110,11 +110,41 @@ struct AdminReportTests {
             #expect(ana["operations"] == .int(made) && ana["highestCounter"] == .int(made))
             #expect(ana["versionVector"] == .object([s.ana.replica.replicaID.description: .array([.array([.int(1), .int(made)])])]))
             #expect(bo["operations"] == .int(1))
-            #expect(bo["behindAtLeast"] == .int(0))
-            #expect(ana["behindAtLeast"] == .int(1))
             #expect(ana["lastSeen"] != .null)
             #expect(replicas.contains { $0["server"] == .bool(true) && $0["replica"] == .string(s.plan.serverReplica.description) })
             #expect(output.text.contains("Ana") && output.text.contains("Bo"))
+        }
+    }
+
+    @Test("replicas: each replica's server cursor is how far it pulled, and behind is the head minus it")
+    func replicaCursors() async throws {
+        try await AdminHarness.with { harness in
+            let s = try await harness.concurrentEdits()
+            // Bo pulls everything; Ana then edits and pushes, so Bo is one operation behind.
+            try await harness.sync(s.bo)
+            try s.ana.replica.edit { plan in try plan.editTask(s.task, title: "Configure SSO (Okta, SCIM)") }
+            try await harness.sync(s.ana)
+            let head = try await harness.store.head(plan: s.plan.id)
+            let expected = [s.ana.replica.replicaID: try s.ana.replica.cursor(), s.bo.replica.replicaID: try s.bo.replica.cursor()]
+            #expect(expected[s.ana.replica.replicaID] == head && expected[s.bo.replica.replicaID] == head - 1)
+            // The server writes cursors about once a second: wait for them.
+            func entry(_ replica: ReplicaID, in replicas: [JSONValue]) -> JSONValue? {
+                replicas.first { $0["replica"] == .string(replica.description) }
+            }
+            var recorded: [JSONValue] = []
+            for _ in 0..<50 {
+                let output = try await AdminReports.replicas(store: harness.store, plan: s.plan.id.description)
+                guard case .array(let replicas)? = output.json["replicas"] else { Issue.record("no replicas"); return }
+                recorded = replicas
+                if expected.allSatisfy({ entry($0.key, in: replicas)?["serverCursor"] == .int(Int64($0.value)) }) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            for (replica, cursor) in expected {
+                let entry = try #require(entry(replica, in: recorded))
+                #expect(entry["serverCursor"] == .int(Int64(cursor)))
+                #expect(entry["behind"] == .int(Int64(head - cursor)))
+                #expect(entry["behindIsLowerBound"] == .bool(false))
+            }
         }
     }
 }

@@ -39,6 +39,16 @@ enum ServerAdminStoreConformance {
         #expect(try await store.operations(plan: id, after: 0, limit: 100).map(\.sequence) == Array(4...head))
         #expect(try await store.head(plan: id) == head)
         #expect(try await store.recordedHead(plan: id) == head)
+
+        // Server cursors: recorded for bound replicas only, never moving back, listed with the replica.
+        let member = EntityID(OperationID(replica: ReplicaID(0x77), counter: 1))
+        _ = try await store.bindReplica(ReplicaID(0x88), plan: id, member: member, atMilliseconds: 30)
+        try await store.recordCursors([ReplicaCursor(plan: id, replica: ReplicaID(0x88), cursor: 4),
+                                       ReplicaCursor(plan: id, replica: ReplicaID(0x99), cursor: 4)], atMilliseconds: 40)
+        try await store.recordCursors([ReplicaCursor(plan: id, replica: ReplicaID(0x88), cursor: 2)], atMilliseconds: 50)
+        let replicas = try await store.replicaRecords(plan: id)
+        #expect(replicas.map(\.replica) == [ReplicaID(0x88)])
+        #expect(replicas.first?.cursor == 4 && replicas.first?.lastSeenMilliseconds == 50)
     }
 }
 

@@ -174,25 +174,26 @@ public enum AdminReports {
 
     public static func replicas(store: any ServerAdminStore, plan: String) async throws -> AdminOutput {
         let inspector = try await PlanInspector(store: store, plan: try await PlanInspector.resolvePlan(plan, store: store))
-        var table = TextTable("REPLICA", "MEMBER", "SENT (COUNTERS)", "OPS", "LAST PUSH SEQ", "FIRST SEEN", "LAST SEEN", "BEHIND")
+        var table = TextTable("REPLICA", "MEMBER", "SENT (COUNTERS)", "OPS", "LAST PUSH SEQ", "CURSOR", "FIRST SEEN", "LAST SEEN", "BEHIND")
         var items: [JSONValue] = []
         for entry in inspector.replicas {
             table.append([entry.replica.description, entry.memberName, ranges(entry.sent), "\(entry.operations)",
-                          entry.lastSequence.map(String.init) ?? "-", time(entry.firstSeenMilliseconds), time(entry.lastSeenMilliseconds),
-                          entry.isServer ? "-" : "≥ \(entry.behind)"])
+                          entry.lastSequence.map(String.init) ?? "-", entry.cursor.map(String.init) ?? "-",
+                          time(entry.firstSeenMilliseconds), time(entry.lastSeenMilliseconds),
+                          entry.isServer ? "-" : entry.cursor == nil ? "≥ \(entry.behind)" : "\(entry.behind)"])
             items.append(.object([
                 "replica": .string(entry.replica.description), "member": entry.member.map { .string($0.description) } ?? .null,
                 "memberName": .string(entry.memberName), "server": .bool(entry.isServer),
                 "versionVector": .object([entry.replica.description: .array(entry.sent.map { .array([.int(Int64($0.lowerBound)), .int(Int64($0.upperBound))]) })]),
                 "highestCounter": .int(Int64(entry.sent.last?.upperBound ?? 0)),
                 "operations": .int(Int64(entry.operations)), "lastPushSequence": entry.lastSequence.map { .int(Int64($0)) } ?? .null,
-                "serverCursor": .null, "firstSeen": jsonTime(entry.firstSeenMilliseconds), "lastSeen": jsonTime(entry.lastSeenMilliseconds),
-                "behindAtLeast": .int(Int64(entry.behind)),
+                "serverCursor": entry.cursor.map { .int(Int64($0)) } ?? .null, "firstSeen": jsonTime(entry.firstSeenMilliseconds), "lastSeen": jsonTime(entry.lastSeenMilliseconds),
+                "behind": .int(Int64(entry.behind)), "behindIsLowerBound": .bool(entry.cursor == nil),
             ]))
         }
         let text = """
-            plan \(inspector.plan.id.short()) at sequence \(inspector.head); BEHIND counts operations stored after the replica's last push \
-            (a lower bound: the server does not record pull cursors)
+            plan \(inspector.plan.id.short()) at sequence \(inspector.head); CURSOR is how far the replica has pulled (as of its last \
+            delivery, recorded within a second); BEHIND is the head minus it, or "≥ N" after its last push when it never pulled
             """ + "\n" + table.rendered
         return AdminOutput(text: text, json: .object(["plan": .string(inspector.plan.id.description), "head": .int(Int64(inspector.head)), "replicas": .array(items)]))
     }

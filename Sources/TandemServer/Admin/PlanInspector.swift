@@ -249,8 +249,11 @@ public struct PlanInspector: Sendable {
         public var lastSequence: UInt64?
         public var firstSeenMilliseconds: Int64?
         public var lastSeenMilliseconds: Int64?
-        /// Operations other replicas stored after this one's last push: a lower
-        /// bound on what it lacks (the server does not record pull cursors).
+        /// How far it has pulled the log (its server cursor), as of its last
+        /// catch-up, delivery or disconnect; nil when it never subscribed.
+        public var cursor: UInt64?
+        /// Operations it lacks: the head minus its cursor; for a replica that
+        /// never pulled, those stored after its last push (a lower bound).
         public var behind: UInt64
         public var isServer: Bool
     }
@@ -270,11 +273,12 @@ public struct PlanInspector: Sendable {
             let record = replicaRecords.first { $0.replica == replica }
             let member = member(of: replica)
             let isServer = replica == plan.serverReplica
+            let cursor = record.flatMap { $0.cursor > 0 ? $0.cursor : nil }
             return ReplicaEntry(replica: replica, member: member, memberName: isServer ? "server" : name(of: member),
                                 sent: sent[replica]?.ranges[replica] ?? [], operations: counts[replica] ?? 0,
                                 lastSequence: last[replica], firstSeenMilliseconds: record?.firstSeenMilliseconds,
-                                lastSeenMilliseconds: record?.lastSeenMilliseconds,
-                                behind: head - (last[replica] ?? 0), isServer: isServer)
+                                lastSeenMilliseconds: record?.lastSeenMilliseconds, cursor: cursor,
+                                behind: head - min(head, cursor ?? last[replica] ?? 0), isServer: isServer)
         }
     }
 }

@@ -33,6 +33,8 @@ final class ServerConnection {
     private let events: AsyncStream<ConnectionEvent>.Continuation
     private var hub: PlanHub?
     private var capabilities: Capabilities = []
+    /// The last pull position handed to ``CursorRecorder``.
+    private var lastNotedPosition: UInt64 = 0
     /// The authenticated member, with their access (issue 8).
     private var member: MemberRecord?
     /// Set by the revocation watcher from outside this connection's loop, so a
@@ -66,6 +68,7 @@ final class ServerConnection {
         defer { configuration.metrics.connectionClosed() }
         for await event in stream {
             await handle(event)
+            notePulled()
             if isClosed { break }
         }
         hub?.unsubscribe(id)
@@ -114,6 +117,13 @@ final class ServerConnection {
     }
 
     static let revokedError = WireError(.revoked, "this member's access to the plan was revoked; ask the plan's owner for a new invite")
+
+    /// Hands this subscriber's position to the registry's cursor recorder when it moved.
+    private func notePulled() {
+        guard let hub, let session = machine.session, let delivered = machine.deliveredPosition, delivered > lastNotedPosition else { return }
+        lastNotedPosition = delivered
+        registry.cursors.note(plan: hub.plan.id, replica: session.replica, cursor: delivered)
+    }
 
     private func perform(_ action: ServerConnectionStateMachine.Action) async {
         do {

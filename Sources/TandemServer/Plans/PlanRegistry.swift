@@ -14,11 +14,14 @@ final class PlanRegistry: @unchecked Sendable {
 
     /// Revoked members' connections are closed through it (issue 8); `SyncServer` runs its poll.
     let revocations: RevocationWatcher
+    /// Subscribers' pull positions, written about once a second for `admin replicas`.
+    let cursors: CursorRecorder
 
     init(store: any ServerStore, logger: Logger) {
         self.store = store
         self.logger = logger
         self.revocations = RevocationWatcher(store: store, logger: logger)
+        self.cursors = CursorRecorder(store: store, logger: logger)
     }
 
     /// The plan's hub if it is loaded; nil rather than loading it.

@@ -54,13 +54,14 @@ extension SQLiteServerStore: ServerAdminStore {
     public func replicaRecords(plan: EntityID) async throws -> [ReplicaRecord] {
         try await withAdminConnection { db in
             let key = try Self.key(plan, db)
-            let q = try db.query("SELECT replica, member, first_seen_ms, last_seen_ms FROM replicas WHERE plan = ? ORDER BY first_seen_ms, replica")
+            let q = try db.query("SELECT replica, member, first_seen_ms, last_seen_ms, cursor FROM replicas WHERE plan = ? ORDER BY first_seen_ms, replica")
             defer { q.reset() }
             try q.bind(1, key)
             var result: [ReplicaRecord] = []
             while try q.step() {
                 guard let member = EntityID(q.string(1) ?? "") else { throw ServerStoreError(.corrupt, "a replica's member in the server database is not an entity id") }
-                result.append(ReplicaRecord(replica: ReplicaID(q.uint64(0)), member: member, firstSeenMilliseconds: q.int64(2), lastSeenMilliseconds: q.int64(3)))
+                result.append(ReplicaRecord(replica: ReplicaID(q.uint64(0)), member: member, firstSeenMilliseconds: q.int64(2), lastSeenMilliseconds: q.int64(3),
+                                            cursor: q.uint64(4)))
             }
             return result
         }

@@ -219,6 +219,25 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
         }
     }
 
+    public func recordCursors(_ cursors: [ReplicaCursor], atMilliseconds: Int64) async throws {
+        guard !cursors.isEmpty else { return }
+        try await write { db in
+            try db.transaction {
+                for entry in cursors {
+                    let update = try db.query("""
+                        UPDATE replicas SET cursor = max(cursor, ?), last_seen_ms = max(last_seen_ms, ?)
+                        WHERE plan = (SELECT key FROM plans WHERE id = ?) AND replica = ?
+                        """)
+                    try update.bind(1, Int64(bitPattern: entry.cursor))
+                    try update.bind(2, atMilliseconds)
+                    try update.bind(3, entry.plan.description)
+                    try update.bind(4, entry.replica.rawValue)
+                    try update.run()
+                }
+            }
+        }
+    }
+
     // MARK: The log
 
     public func commit(plan: EntityID, operations: [Operation]) async throws -> CommitResult {

@@ -60,11 +60,14 @@ public struct ReplicaRecord: Hashable, Sendable {
     public var member: EntityID
     public var firstSeenMilliseconds: Int64
     public var lastSeenMilliseconds: Int64
+    /// How far it has pulled the log, as of its last catch-up or disconnect.
+    public var cursor: UInt64
 
-    public init(replica: ReplicaID, member: EntityID, firstSeenMilliseconds: Int64, lastSeenMilliseconds: Int64) {
+    public init(replica: ReplicaID, member: EntityID, firstSeenMilliseconds: Int64, lastSeenMilliseconds: Int64, cursor: UInt64 = 0) {
         self.replica = replica
         self.member = member
         self.firstSeenMilliseconds = firstSeenMilliseconds
         self.lastSeenMilliseconds = lastSeenMilliseconds
+        self.cursor = cursor
     }
 }

@@ -35,6 +35,11 @@ public protocol ServerStore: Sendable {
     /// - Returns: the member the replica is bound to (maybe another one).
     func bindReplica(_ replica: ReplicaID, plan: EntityID, member: EntityID, atMilliseconds: Int64) async throws -> EntityID
 
+    /// Records how far bound replicas have pulled their plans' logs (their
+    /// server cursors), in one transaction; a cursor never moves back.
+    /// Unknown replicas are ignored.
+    func recordCursors(_ cursors: [ReplicaCursor], atMilliseconds: Int64) async throws
+
     /// Appends operations to a plan's log in one durable transaction.
     func commit(plan: EntityID, operations: [Operation]) async throws -> CommitResult
     /// Operations with sequence greater than `after`, in order, at most `limit`.
@@ -102,6 +107,19 @@ public struct Revocation: Hashable, Sendable {
         self.plan = plan
         self.member = member
         self.atMilliseconds = atMilliseconds
+    }
+}
+
+/// How far one replica has pulled one plan's log.
+public struct ReplicaCursor: Hashable, Sendable {
+    public var plan: EntityID
+    public var replica: ReplicaID
+    public var cursor: UInt64
+
+    public init(plan: EntityID, replica: ReplicaID, cursor: UInt64) {
+        self.plan = plan
+        self.replica = replica
+        self.cursor = cursor
     }
 }
 

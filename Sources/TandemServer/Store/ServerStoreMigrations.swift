@@ -78,6 +78,10 @@ enum ServerStoreMigrations {
         UPDATE members SET revoked_seq = rowid WHERE revoked_ms IS NOT NULL;
         CREATE UNIQUE INDEX members_revoked_seq ON members (revoked_seq) WHERE revoked_seq IS NOT NULL;
         """,
+        // 4: each replica's server cursor (how far it has pulled), for `admin replicas`.
+        """
+        ALTER TABLE replicas ADD COLUMN cursor INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(all.count) }
