@@ -65,7 +65,14 @@ public struct AdminClient: Sendable {
         return try await channel.executeThenClose { inbound, outbound in
             try await withThrowingTaskGroup(of: AdminResponseBody.self) { tasks in
                 tasks.addTask {
-                    try await outbound.write(Message.hello(hello).frame(limits: limits))
+                    do {
+                        try await outbound.write(Message.hello(hello).frame(limits: limits))
+                    } catch {
+                        // A failed TLS handshake closes the channel under this write;
+                        // the inbound stream throws the handshake's own error, which says why.
+                        for try await _ in inbound {}
+                        throw error
+                    }
                     var body: [UInt8] = []
                     for try await frame in inbound {
                         switch try Message.decode(frame, limits: limits) {
