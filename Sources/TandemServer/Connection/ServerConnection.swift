@@ -297,12 +297,20 @@ final class ServerConnection {
                 }
                 // A replica already has its own operations: they are not echoed.
                 // Customers never receive internal-only ones (``PlanHub/customerOperations(_:)``).
-                let visible = seesInternalOnly ? chunk.map(\.operation) : hub.customerOperations(chunk)
-                let operations = visible.filter { $0.id.replica != replica }
-                let message = Operations(from: position, to: last.sequence, operations: Array(operations))
-                for (frame, part) in OperationsFraming.frames(message, limits: configuration.limits, sequence: { id in
-                    chunk.first { $0.operation.id == id }?.sequence ?? last.sequence
-                }) {
+                let (from, limits, customerView) = (position, configuration.limits, !seesInternalOnly)
+                let encode = {
+                    let visible = customerView ? hub.customerOperations(chunk) : chunk.map(\.operation)
+                    let message = Operations(from: from, to: last.sequence, operations: visible.filter { $0.id.replica != replica })
+                    return OperationsFraming.frames(message, limits: limits, sequence: { id in
+                        chunk.first { $0.operation.id == id }?.sequence ?? last.sequence
+                    })
+                }
+                // Without this replica's own operations in the range, its frames are every
+                // subscriber's of the same view: encode and compress them once (``DeliveryFrameCache``).
+                let shared = !chunk.contains { $0.operation.id.replica == replica }
+                let frames = shared ? hub.deliveryFrames.frames(for: .init(after: from, through: last.sequence, customerView: customerView), encode: encode)
+                                    : encode()
+                for (frame, part) in frames {
                     try await write(frame, part)
                 }
                 configuration.metrics.delivered(plan: hub.plan.id, after: position, upTo: last.sequence)

@@ -28,6 +28,8 @@ public final class PlanHub: @unchecked Sendable {
     private var subscribers: [UInt64: Subscriber] = [:]
     private var lastSnapshot: UInt64
     private var cachedDigest: (sequence: UInt64, bytes: [UInt8])?
+    /// Recent deliveries' frames, encoded once for all subscribers of a view.
+    let deliveryFrames = DeliveryFrameCache()
 
     /// How many recent operations stay in memory for live delivery.
     static let recentCapacity = 50_000
