@@ -98,6 +98,20 @@ struct AdminHarness: Sendable {
         return Scenario(plan: plan, ana: ana, bo: bo, task: task, headBeforeRenames: before)
     }
 
+    /// Waits (up to 5 s) until the server has written every client's pull
+    /// position: it does so about a second after a delivery, and reports read
+    /// before and after that would differ in cursors and last-seen times.
+    func cursorsSettled(_ clients: [Client], plan: EntityID) async throws {
+        for _ in 0..<50 {
+            let records = try await store.replicaRecords(plan: plan)
+            let settled = try clients.allSatisfy { client in
+                try records.first { $0.replica == client.replica.replicaID }?.cursor == client.replica.cursor()
+            }
+            if settled { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     /// Runs SQL straight on the server database, as a disk fault or a careless hand would.
     func tamper(_ sql: String) throws {
         var db: OpaquePointer?

@@ -15,6 +15,7 @@ struct RemoteAdminTests {
     func sameAsOffline() async throws {
         try await AdminHarness.with { harness in
             let s = try await harness.concurrentEdits()
+            try await harness.cursorsSettled([s.ana, s.bo], plan: s.plan.id)
             let token = try await harness.adminToken()
             let plan = s.plan.id.short(), task = s.task.short()
             let cases: [(String, [String: String], AdminOutput)] = [
