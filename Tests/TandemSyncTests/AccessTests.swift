@@ -202,7 +202,9 @@ struct AccessTests {
             _ = try await harness.addMember(plan, name: "Bo", side: .customer, access: nil)
             _ = try await harness.addMember(plan, name: "Vic", side: .customer, access: .viewer)
             let members = try await harness.store.members(plan: plan.id)
-            #expect(members.map(\.access) == [.owner, .internalEditor, .customerEditor, .viewer])
+            // Members added within one millisecond are listed in id order: compare by name.
+            let access = Dictionary(uniqueKeysWithValues: members.map { ($0.name, $0.access) })
+            #expect(access == ["Olga": .owner, "Ana": .internalEditor, "Bo": .customerEditor, "Vic": .viewer])
             await #expect(throws: ServerStoreError.self) { _ = try await harness.addMember(plan, name: "Eve", side: .customer, access: .owner) }
             await #expect(throws: ServerStoreError.self) { _ = try await harness.addMember(plan, name: "Eve", side: .internal, access: .customerEditor) }
             let listed = try await AdminReports.members(store: harness.store, plan: plan.id.description)
