@@ -113,6 +113,8 @@ extension PostgresServerStore {
                 """, logger: logger)
             var count: Int64 = 0
             for try await value in deleted.decode(Int64.self) { count = value }
+            // Snapshots before the new base describe history that is gone: the base is now the oldest.
+            try await connection.query("DELETE FROM snapshots WHERE plan = \(key) AND seq < \(Int64(bitPattern: through))", logger: logger)
             return Int(count)
         }
     }

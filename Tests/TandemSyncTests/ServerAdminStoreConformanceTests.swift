@@ -39,6 +39,11 @@ enum ServerAdminStoreConformance {
         #expect(try await store.operations(plan: id, after: 0, limit: 100).map(\.sequence) == Array(4...head))
         #expect(try await store.head(plan: id) == head)
         #expect(try await store.recordedHead(plan: id) == head)
+        // The base the log continues from outlives two newer snapshots; older ones go with the pruned log.
+        try #require(head > 4)
+        try await store.saveSnapshot(plan: id, StoredSnapshot(sequence: head - 1, bytes: [5]))
+        try await store.saveSnapshot(plan: id, StoredSnapshot(sequence: head, bytes: [6]))
+        #expect(try await store.snapshots(plan: id).map(\.sequence) == [3, head - 1, head])
 
         // Server cursors: recorded for bound replicas only, never moving back, listed with the replica.
         let member = EntityID(OperationID(replica: ReplicaID(0x77), counter: 1))

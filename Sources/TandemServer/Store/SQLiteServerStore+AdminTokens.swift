@@ -71,7 +71,13 @@ extension SQLiteServerStore {
             try delete.bind(1, planKey)
             try delete.bind(2, through)
             try delete.run()
-            return db.changes
+            let pruned = db.changes
+            // Snapshots before the new base describe history that is gone: the base is now the oldest.
+            let older = try db.query("DELETE FROM snapshots WHERE plan = ? AND seq < ?")
+            try older.bind(1, planKey)
+            try older.bind(2, through)
+            try older.run()
+            return pruned
         } }
     }
 }

@@ -345,10 +345,16 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
                 try insert.bind(2, snapshot.sequence)
                 try insert.bind(3, snapshot.bytes)
                 try insert.run()
-                // Two are kept: the newest, and one to fall back on.
-                let prune = try db.query("DELETE FROM snapshots WHERE plan = ? AND seq NOT IN (SELECT seq FROM snapshots WHERE plan = ? ORDER BY seq DESC LIMIT 2)")
+                // Two are kept: the newest, and one to fall back on; and, once the log
+                // was pruned (`pruneLog`), the oldest one, the base the log continues
+                // from, so time travel by sequence still reaches back to it (as on PostgreSQL).
+                let prune = try db.query("""
+                    DELETE FROM snapshots WHERE plan = ?1
+                      AND seq NOT IN (SELECT seq FROM snapshots WHERE plan = ?1 ORDER BY seq DESC LIMIT 2)
+                      AND NOT (seq = (SELECT min(seq) FROM snapshots WHERE plan = ?1)
+                               AND NOT EXISTS (SELECT 1 FROM operations WHERE plan = ?1 AND seq = 1))
+                    """)
                 try prune.bind(1, key)
-                try prune.bind(2, key)
                 try prune.run()
             }
         }
