@@ -35,22 +35,8 @@ public struct AdminClient: Sendable {
     /// unknown plan) is a body with status `.failed`, not an error.
     public func run(_ command: String, arguments: [String: String] = [:]) async throws -> AdminResponseBody {
         let limits = self.limits, endpoint = self.endpoint
-        let tls = try endpoint.tls ? ClientTLS.context(trusting: trustedCertificatesPEM) : nil
-        let channel: NIOAsyncChannel<Frame, Frame>
-        do {
-            channel = try await ClientBootstrap(group: group)
-                .connectTimeout(.seconds(10))
-                .connect(host: endpoint.host, port: endpoint.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let tls { try channel.pipeline.syncOperations.addHandler(ClientTLS.handler(tls, host: endpoint.host)) }
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: limits.maxFrameBytes)))
-                        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
-                        return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
-                    }
-                }
-        } catch {
-            throw WireError(.connectionFailed, "cannot connect to \(endpoint): \(error)")
-        }
+        let channel = try await FrameConnection.open(to: endpoint, trustedCertificatesPEM: trustedCertificatesPEM, limits: limits,
+                                                     connectTimeout: .seconds(10), group: group)
         let request = AdminRequest(id: 1, command: command, arguments: arguments)
         let hello = Hello(replica: .random(), token: token, agent: agent)
         do {

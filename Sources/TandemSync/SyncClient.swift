@@ -66,23 +66,8 @@ public struct SyncClient: Sendable {
     private func session(live: Bool, events: (@Sendable (SyncEvent) -> Void)?) async throws -> SyncReport {
         let limits = options.limits
         let endpoint = self.endpoint
-        let tls = try endpoint.tls ? ClientTLS.context(trusting: options.trustedCertificatesPEM) : nil
-        let channel: NIOAsyncChannel<Frame, Frame>
-        do {
-            channel = try await ClientBootstrap(group: group)
-                .connectTimeout(.nanoseconds(Int64(options.connectTimeout.components.seconds) * 1_000_000_000 + options.connectTimeout.components.attoseconds / 1_000_000_000))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connect(host: endpoint.host, port: endpoint.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let tls { try channel.pipeline.syncOperations.addHandler(ClientTLS.handler(tls, host: endpoint.host)) }
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: limits.maxFrameBytes)))
-                        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
-                        return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
-                    }
-                }
-        } catch {
-            throw WireError(.connectionFailed, "cannot connect to \(endpoint): \(error)")
-        }
+        let channel = try await FrameConnection.open(to: endpoint, trustedCertificatesPEM: options.trustedCertificatesPEM, limits: limits,
+                                                     connectTimeout: options.connectTimeout, group: group)
         let replica = self.replica, token = self.token, options = self.options, logger = self.logger
         // A TLS failure surfaces as the connection ending; this keeps the reason to report it as `tls-failed`.
         let tlsFailure = NIOLockedValueBox<WireError?>(nil)
