@@ -108,13 +108,13 @@ let package = Package(
         .testTarget(name: "TandemCLITests", dependencies: ["TandemCLI", "TandemStore", "TandemModel"]),
         .testTarget(name: "TandemReportsTests", dependencies: ["TandemReports", "TandemModel"]),
         .testTarget(name: "TandemWireTests", dependencies: [
-            "TandemWire", "TandemModel",
+            "TandemWire", "TandemModel", "TandemTesting",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOTestUtils", package: "swift-nio"),
         ], exclude: ["FuzzCorpus"]),  // read from the source tree by FuzzHarness, not bundled
         .testTarget(name: "TandemSyncTests", dependencies: [
-            "TandemSync", "TandemServer", "TandemWire", "TandemStore", "TandemModel", "TandemCLI", "TandemPostgres",
+            "TandemSync", "TandemServer", "TandemWire", "TandemStore", "TandemModel", "TandemCLI", "TandemPostgres", "TandemTesting",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),

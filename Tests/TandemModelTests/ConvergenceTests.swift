@@ -1,5 +1,6 @@
 import Testing
 @testable import TandemModel
+import TandemTesting
 
 @Suite("CRDT laws over random histories")
 struct ConvergenceTests {

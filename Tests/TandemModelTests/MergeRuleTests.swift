@@ -1,5 +1,6 @@
 import Testing
 @testable import TandemModel
+import TandemTesting
 
 @Suite("Merge rules of docs/model.md")
 struct MergeRuleTests {

@@ -1,12 +1,13 @@
 import Testing
 @testable import TandemModel
+import TandemTesting
 
 /// Convergence and non-interleaving of concurrent edits, over seeded random
 /// cases (a failing seed replays the case exactly).
 @Suite struct TextConvergenceTests {
     @Test(arguments: 0..<400)
     func replicasConvergeAndMatchTheFugueMaxTree(seed: Int) {
-        var random = TextSplitMix64(seed: UInt64(seed) &* 0x2545_F491_4F6C_DD1D)
+        var random = SeededRandom(seed: UInt64(seed) &* 0x2545_F491_4F6C_DD1D)
         var simulation = TextSimulation(seed: random.next(), replicas: 2 + random.below(4))
         simulation.run(steps: 10 + random.below(50))
         simulation.syncAll()
@@ -52,7 +53,7 @@ import Testing
 
     @Test(arguments: 0..<100)
     func randomConcurrentWordsStayWhole(seed: Int) throws {
-        var random = TextSplitMix64(seed: UInt64(seed) + 1_000)
+        var random = SeededRandom(seed: UInt64(seed) + 1_000)
         var base = TextSequence()
         base.insert(textRandomString(length: 3 + random.below(10), using: &random), at: 0, by: ReplicaID(99))
         if random.chance(0.5) { base.delete(range: 1..<2) }  // a tombstone near the spot

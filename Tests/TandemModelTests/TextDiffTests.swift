@@ -1,5 +1,6 @@
 import Testing
 @testable import TandemModel
+import TandemTesting
 
 @Suite struct TextDiffTests {
     let alice = ReplicaID(0xA11CE)
@@ -25,7 +26,7 @@ import Testing
 
     @Test(arguments: 0..<200)
     func hunksRebuildTheNewTextMinimally(seed: Int) {
-        var random = TextSplitMix64(seed: UInt64(seed) + 123)
+        var random = SeededRandom(seed: UInt64(seed) + 123)
         let old = textScalars(textRandomString(length: random.below(60), using: &random))
         var new = old
         var edits = 0

@@ -1,11 +1,12 @@
 import Testing
 @testable import TandemModel
+import TandemTesting
 
 @Suite struct TextEncodingTests {
     /// A replica mid-session: tombstones of several epochs, runs from
     /// several replicas, sometimes deletions still waiting for characters.
     private func randomDocument(seed: Int) -> (TextSequence, [TextVersion]) {
-        var random = TextSplitMix64(seed: UInt64(seed) + 9_000)
+        var random = SeededRandom(seed: UInt64(seed) + 9_000)
         var simulation = TextSimulation(seed: random.next(), replicas: 2 + random.below(3))
         var markers: [TextVersion] = []
         for _ in 0..<(1 + random.below(4)) {
@@ -61,7 +62,7 @@ import Testing
 
     @Test(arguments: 0..<40)
     func corruptedBytesNeverCrash(seed: Int) throws {
-        var random = TextSplitMix64(seed: UInt64(seed) + 31_337)
+        var random = SeededRandom(seed: UInt64(seed) + 31_337)
         let (text, _) = randomDocument(seed: seed)
         var writer = ByteWriter()
         text.encode(into: &writer)
@@ -90,7 +91,7 @@ import Testing
 
     @Test(arguments: 0..<50)
     func operationsRoundTrip(seed: Int) throws {
-        var random = TextSplitMix64(seed: UInt64(seed) + 4_242)
+        var random = SeededRandom(seed: UInt64(seed) + 4_242)
         var simulation = TextSimulation(seed: random.next(), replicas: 3)
         simulation.run(steps: 40)
         var versions = [simulation.texts[1].versionMarker()]

@@ -1,5 +1,6 @@
 import Testing
 @testable import TandemModel
+import TandemTesting
 
 @Suite struct TextSequenceTests {
     let alice = ReplicaID(0xA11CE)
@@ -7,7 +8,7 @@ import Testing
 
     @Test(arguments: 0..<20)
     func localEditsBehaveLikeAString(seed: Int) {
-        var random = TextSplitMix64(seed: UInt64(seed) + 500)
+        var random = SeededRandom(seed: UInt64(seed) + 500)
         var text = TextSequence()
         var model = TextModelString()
         for step in 0..<600 {

@@ -1,4 +1,5 @@
 @testable import TandemModel
+import TandemTesting
 
 /// Replicas of one text editing concurrently and exchanging operations in
 /// random order, with duplicates, holding insertions whose origins have not
@@ -9,7 +10,7 @@ struct TextSimulation {
         case deletion(TextDeletion)
     }
 
-    var random: TextSplitMix64
+    var random: SeededRandom
     var ids: [ReplicaID]
     var texts: [TextSequence]
     /// Operations not yet delivered to each replica (duplicates allowed).
@@ -22,7 +23,7 @@ struct TextSimulation {
     var failures: [String] = []
 
     init(seed: UInt64, replicas: Int) {
-        var random = TextSplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         ids = (0..<replicas).map { _ in ReplicaID.random(using: &random) }
         self.random = random
         texts = Array(repeating: TextSequence(), count: replicas)

@@ -2,28 +2,10 @@ import Foundation
 @testable import TandemModel
 import TandemTesting
 
-/// SplitMix64: a tiny, fast, seedable generator, so every random case can be
-/// replayed from its seed.
-struct TextSplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &self) }
-    mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
-}
 
 /// A few scalars, sometimes outside ASCII (accents, combining marks, emoji),
 /// so positions are checked to count Unicode scalars.
-func textRandomString(length: Int, using random: inout TextSplitMix64) -> String {
+func textRandomString(length: Int, using random: inout SeededRandom) -> String {
     let alphabet: [Unicode.Scalar] = ["a", "b", "c", "d", "e", " ", "é", "\u{301}", "ß", "😀", "中", "\n"]
     var scalars = String.UnicodeScalarView()
     for _ in 0..<length { scalars.append(alphabet[random.below(alphabet.count)]) }

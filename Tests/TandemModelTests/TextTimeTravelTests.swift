@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TandemModel
+import TandemTesting
 
 /// A wall clock a test moves by hand.
 ///

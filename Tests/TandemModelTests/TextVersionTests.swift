@@ -1,10 +1,11 @@
 import Testing
 @testable import TandemModel
+import TandemTesting
 
 @Suite struct TextVersionTests {
     @Test(arguments: 0..<60)
     func markersRebuildTheTextOfTheirTime(seed: Int) throws {
-        var random = TextSplitMix64(seed: UInt64(seed) + 2_024)
+        var random = SeededRandom(seed: UInt64(seed) + 2_024)
         var simulation = TextSimulation(seed: random.next(), replicas: 2 + random.below(3))
         var taken: [(TextVersion, [UInt32])] = []
         for _ in 0..<8 {

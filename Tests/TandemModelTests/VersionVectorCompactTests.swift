@@ -1,5 +1,6 @@
 import Testing
 @testable import TandemModel
+import TandemTesting
 
 @Suite("VersionVector: compact text form")
 struct VersionVectorCompactTests {

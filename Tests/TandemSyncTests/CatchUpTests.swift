@@ -3,6 +3,7 @@ import TandemModel
 import TandemServer
 import TandemSync
 import TandemWire
+import TandemTesting
 
 /// Catch-up from any cursor equals a full replay (PITFALLS: reading changes by
 /// version must not miss values a later transaction overwrote).

@@ -4,6 +4,7 @@ import TandemModel
 import TandemServer
 import TandemSync
 import TandemWire
+import TandemTesting
 
 /// Several clients against one in-process server over real TCP on 127.0.0.1:
 /// offline edits, syncs in random orders, dropped connections, re-sent

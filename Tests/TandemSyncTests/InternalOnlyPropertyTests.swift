@@ -1,6 +1,7 @@
 import Testing
 import TandemModel
 import TandemWire
+import TandemTesting
 
 /// Customer replicas fed only what ``InternalOnlyIndex`` does not withhold, in
 /// random orders, converge with each other and with the server's customer

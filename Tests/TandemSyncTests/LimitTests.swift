@@ -4,6 +4,7 @@ import TandemModel
 import TandemServer
 import TandemSync
 import TandemWire
+import TandemTesting
 
 /// Each connection limit over real sockets: the violating connection gets its
 /// documented code (or, for pacing, is slowed), the server logs it, and a

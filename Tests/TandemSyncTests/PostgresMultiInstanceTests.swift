@@ -4,6 +4,7 @@ import TandemModel
 import TandemPostgres
 import TandemServer
 import TandemSync
+import TandemTesting
 
 /// Several real `tandemd serve --store postgres://…` processes on one
 /// database: clients spread across them converge, a SIGKILLed instance loses

@@ -4,6 +4,7 @@ import TandemModel
 @testable import TandemPostgres
 import TandemServer
 import TandemSync
+import TandemTesting
 
 /// The PostgreSQL store in-process: the conformance laws, commits from two
 /// instances at once, and delivery between instances.

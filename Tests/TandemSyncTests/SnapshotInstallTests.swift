@@ -5,6 +5,7 @@ import TandemServer
 import TandemStore
 import TandemSync
 import TandemWire
+import TandemTesting
 
 /// The `tandem` CLI's store installing server snapshots (`StoreSyncReplica`
 /// over `ReplicaStore.installServerSnapshot`): catch-up after a pruning

@@ -5,6 +5,7 @@ import TandemServer
 import TandemSync
 import TandemWire
 
+import TandemTesting
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,6 +1,7 @@
 import Testing
 import TandemModel
 import TandemWire
+import TandemTesting
 
 /// Admin responses of any size travel as parts under the frame limit and
 /// reassemble to the same body; the admin messages survive a frame round trip.
@@ -8,7 +9,7 @@ import TandemWire
 struct AdminMessageTests {
     @Test("bodies of random sizes split into parts under the frame limit and reassemble exactly (seeded)")
     func partsReassemble() throws {
-        var random = SplitMix(seed: 0x5EED_AD31)
+        var random = SeededRandom(seed: 0x5EED_AD31)
         for round in 0..<60 {
             let textBytes = Int(random.next() % (round < 50 ? 5_000 : 3_000_000))
             let text = String(repeating: "é|", count: textBytes / 3)
@@ -49,15 +50,3 @@ struct AdminMessageTests {
     }
 }
 
-/// A tiny seeded generator, so a failure reproduces.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import TandemModel
 import TandemWire
+import TandemTesting
 
 /// A seeded mutation fuzzer for the frame and batch decoders: deterministic
 /// (a seed replays a run), bounded in iterations and time, over the corpus in
@@ -124,8 +125,8 @@ enum Fuzz {
 /// boundary values, varint-shaped runs, lengths that lie, cut, spliced and
 /// repeated ranges.
 struct Mutator {
-    /// Seeded (`SplitMix`, shared with the admin message tests): a fuzz run is replayed from its seed.
-    var random: SplitMix
+    /// Seeded (`SeededRandom` from TandemTesting, as every seeded test uses): a fuzz run is replayed from its seed.
+    var random: SeededRandom
     let corpus: [[UInt8]]
 
     mutating func mutate(_ input: [UInt8]) -> [UInt8] {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TandemWire
+import TandemModel
+import TandemTesting
 
 /// The decoders against mutated input (`Fuzz`). Bounded: at most
 /// `TANDEM_FUZZ_ITERATIONS` inputs (default 50,000) or `TANDEM_FUZZ_SECONDS`
@@ -29,7 +31,7 @@ struct FuzzTests {
         let iterations = Self.setting("TANDEM_FUZZ_ITERATIONS", 50_000)
         let budget = Duration.seconds(Int64(Self.setting("TANDEM_FUZZ_SECONDS", 8)))
         let seeds = (try Fuzz.committedCorpus() + Fuzz.freshSeeds()).map(\.bytes)
-        var mutator = Mutator(random: SplitMix(seed: seed), corpus: seeds)
+        var mutator = Mutator(random: SeededRandom(seed: seed), corpus: seeds)
         var outcome = Fuzz.Outcome()
         let start = ContinuousClock.now
         var done: UInt64 = 0

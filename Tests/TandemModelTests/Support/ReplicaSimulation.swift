@@ -1,4 +1,5 @@
 @testable import TandemModel
+import TandemTesting
 
 /// Several replicas of one plan making random edits offline and exchanging
 /// operations in random orders, with duplicates and delays.

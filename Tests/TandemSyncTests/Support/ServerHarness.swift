@@ -4,6 +4,7 @@ import TandemModel
 import TandemServer
 import TandemSync
 import TandemWire
+import TandemTesting
 
 /// An in-process server on 127.0.0.1 with a free port and a temporary data
 /// directory, plus helpers to add members and make clients.
@@ -75,18 +76,6 @@ struct TestClient: Sendable {
     }
 }
 
-/// SplitMix64, so a failing random case can be replayed from its seed.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random but valid edits through the schema API, as a member would make offline.
 enum RandomEdits {
