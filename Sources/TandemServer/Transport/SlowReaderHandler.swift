@@ -20,8 +20,7 @@ final class SlowReaderHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var timer: Scheduled<Void>?
 
     init(timeout: Duration, logger: Logger) {
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        self.timeout = .nanoseconds(max(nanoseconds, 1))
+        self.timeout = max(TimeAmount(timeout), .nanoseconds(1))
         self.logger = logger
     }
 
