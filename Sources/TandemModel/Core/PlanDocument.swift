@@ -68,6 +68,11 @@ public struct PlanDocument: Hashable, Sendable {
     @inline(__always)
     public func holds(_ id: EntityID) -> Bool { entities.index(forKey: id) != nil }
 
+    /// The entity's kind, without copying its state out (nil when not created here).
+    public func kind(of id: EntityID) -> EntityKind? {
+        entities.index(forKey: id).map { entities.values[$0].kind }
+    }
+
     /// The entity an operation needs before it can apply, if this replica lacks it.
     public func missingDependency(of operation: Operation) -> EntityID? {
         switch operation.action {

@@ -27,11 +27,11 @@ import TandemModel
 public struct RolePolicy: WritePolicy {
     public init() {}
 
-    public func refusal(of operation: Operation, by member: MemberRecord, in document: PlanDocument, internalOnly: InternalOnlyIndex) -> String? {
+    public func refusal(of operation: Operation, by member: MemberRecord, in plan: ValidationView) -> String? {
         let access = member.access
         guard access.canWrite else { return "viewers cannot change the plan" }
-        if let reason = Self.structural(operation, document: document, internalOnly: internalOnly) { return reason }
-        let kind = operation.action.target.flatMap { document[$0]?.kind }
+        if let reason = Self.structural(operation, plan: plan) { return reason }
+        let kind = operation.action.target.flatMap { plan.kind(of: $0) }
         if kind == .member || operation.action.createdKind == .member, access != .owner {
             return "only the plan's owners change membership"
         }
@@ -42,21 +42,22 @@ public struct RolePolicy: WritePolicy {
     }
 
     /// The rules that hold whatever the access.
-    static func structural(_ operation: Operation, document: PlanDocument, internalOnly: InternalOnlyIndex) -> String? {
+    static func structural(_ operation: Operation, plan: ValidationView) -> String? {
+        let internalOnly = plan.internalOnly
         switch operation.action {
         case .create(let kind, let parent, _):
             guard let parent else { return "plans are created by the server, not by members" }
             if kind == .plan || kind == .internalSection { return "the plan root and its internal section are created with the plan, by the server" }
             if kind.isInternalOnly, !internalOnly.contains(parent) { return "a \(kind) belongs in the internal section" }
         case .move(let entity, let parent, _):
-            if let reason = fixed(entity, document, "moved") { return reason }
+            if let reason = fixed(entity, plan, "moved") { return reason }
             if internalOnly.contains(entity) != internalOnly.contains(parent) {
                 return "entries cannot move into or out of the internal section"
             }
         case .delete(let entity):
-            if let reason = fixed(entity, document, "deleted") { return reason }
+            if let reason = fixed(entity, plan, "deleted") { return reason }
         case .restore(let entity):
-            if let reason = fixed(entity, document, "restored") { return reason }
+            if let reason = fixed(entity, plan, "restored") { return reason }
         case .set(let entity, _, let value, _), .addToSet(let entity, _, let value), .removeFromSet(let entity, _, let value, _):
             if case .reference(let target) = value, internalOnly.contains(target), !internalOnly.contains(entity) {
                 return "a shared entry cannot refer to an internal-only one"
@@ -67,8 +68,8 @@ public struct RolePolicy: WritePolicy {
         return nil
     }
 
-    private static func fixed(_ entity: EntityID, _ document: PlanDocument, _ verb: String) -> String? {
-        guard let kind = document[entity]?.kind, kind == .plan || kind == .internalSection else { return nil }
+    private static func fixed(_ entity: EntityID, _ plan: ValidationView, _ verb: String) -> String? {
+        guard let kind = plan.kind(of: entity), kind == .plan || kind == .internalSection else { return nil }
         return "the \(kind == .plan ? "plan" : "internal section") itself cannot be \(verb)"
     }
 }

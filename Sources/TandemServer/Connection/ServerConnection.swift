@@ -18,6 +18,8 @@ enum ConnectionEvent: Sendable {
     case tick
     /// The member's token was revoked (``RevocationWatcher``).
     case revoked
+    /// A pushed batch in the ``PushPipeline`` is durable and published (or failed).
+    case ingested
 }
 
 /// Performs a ``ServerConnectionStateMachine``'s actions for one connection:
@@ -42,6 +44,8 @@ final class ServerConnection {
     private let revocation = RevocationFlag()
     private let limiter: ConnectionLimiter
     private var traffic: TrafficPolicy
+    /// Pushes queued for commit and not yet acknowledged.
+    private var pipeline = PushPipeline()
 
     init(id: UInt64, outbound: NIOAsyncChannelOutboundWriter<Frame>, store: any ServerStore, registry: PlanRegistry,
          configuration: ServerConfiguration, events: AsyncStream<ConnectionEvent>.Continuation, logger: Logger,
@@ -89,7 +93,12 @@ final class ServerConnection {
             } catch {
                 return await perform(machine.decodingFailed(error))
             }
-            if case .push(let push) = message { await pace(push) }
+            if case .push(let push) = message {
+                await pace(push)
+            } else {
+                // Answers to anything else follow the ACKs of every push before it.
+                await acknowledge(all: true)
+            }
             await perform(machine.received(message))
         case .readFailed(let error):
             if let error = error as? WireError {
@@ -103,8 +112,12 @@ final class ServerConnection {
         case .handshakeTimeout:
             await perform(machine.handshakeTimedOut())
         case .planAdvanced(let head):
+            await acknowledge(all: false)
             await perform(machine.planAdvanced(head: head))
+        case .ingested:
+            await acknowledge(all: false)
         case .shutdown:
+            await acknowledge(all: true)
             await fail(WireError(.shuttingDown, "the server is shutting down; reconnect later"))
         case .probe(let probe):
             await perform(await probeRequested(probe))
@@ -126,7 +139,7 @@ final class ServerConnection {
     }
 
     private func perform(_ action: ServerConnectionStateMachine.Action) async {
-        do {
+        await reportingFailures {
             switch action {
             case .none, .close:
                 if case .close = action { machine.closed() }
@@ -152,6 +165,13 @@ final class ServerConnection {
             case .probeAnswered(let answer):
                 registry.probes.record(.answered(answer), probe: answer.id, from: id)
             }
+        }
+    }
+
+    /// Runs an action's work; a failure closes the connection with an error the peer can act on.
+    private func reportingFailures(_ body: () async throws -> Void) async {
+        do {
+            try await body()
         } catch let error as WireError {
             await fail(error)
         } catch let error as ChannelError {
@@ -239,18 +259,43 @@ final class ServerConnection {
         })
     }
 
+    /// Validates and queues a push; its ACK goes out once it is durable
+    /// (``PushPipeline``). With the pipeline full, waits for the oldest first.
     private func ingest(_ push: Push) async throws {
         guard let hub, let member, let session = machine.session else { return }
+        if pipeline.isFull { try await acknowledgeOldest(waiting: true) }
         let started = ContinuousClock.now
-        let result = try await hub.ingest(push.operations, member: member, replica: session.replica, limits: configuration.limits,
-                                          policy: configuration.policy, nowMilliseconds: SystemWallClock.milliseconds())
+        let events = self.events
+        let outcome = try await hub.queueIngest(push.operations, member: member, replica: session.replica, limits: configuration.limits,
+                                                policy: configuration.policy, nowMilliseconds: SystemWallClock.milliseconds(),
+                                                finished: { events.yield(.ingested) })
+        pipeline.append(PushPipeline.Entry(push: push, started: started, outcome: outcome))
+    }
+
+    /// Acknowledges the pushes whose results have arrived, oldest first; with
+    /// `all`, waits for every push in flight.
+    private func acknowledge(all: Bool) async {
+        await reportingFailures {
+            while !isClosed, try await acknowledgeOldest(waiting: all) {}
+        }
+    }
+
+    /// Sends the oldest push's ACK if its result is in (or after waiting for
+    /// it); false when there was nothing to acknowledge.
+    @discardableResult
+    private func acknowledgeOldest(waiting: Bool) async throws -> Bool {
+        guard let hub, let entry = pipeline.oldest(waiting: waiting) else { return false }
+        let result = try await entry.outcome.result()
+        pipeline.removeOldest()
+        let push = entry.push
         if !result.refusals.isEmpty {
             logger.info("refused operations", metadata: ["count": "\(result.refusals.count)", "first": "\(result.refusals[0].code)"])
         }
         logger.trace("ingested batch", metadata: ["batch": "\(push.batch)", "operations": "\(push.operations.count)", "stored": "\(result.stored)"])
         try await send(.ack(Ack(batch: push.batch, count: UInt64(push.operations.count), refusals: result.refusals, head: result.head)))
         configuration.metrics.pushed(operations: push.operations.count, stored: result.stored, refusals: result.refusals, plan: hub.plan.id,
-                                     head: result.head, elapsed: .now - started)
+                                     head: result.head, elapsed: .now - entry.started)
+        return true
     }
 
     private func subscribe(_ request: Subscribe) async throws {

@@ -3,16 +3,18 @@ import TandemWire
 
 /// The checks every pushed operation passes before it is stored.
 ///
-/// A value type over the plan's current document: it remembers the entities
-/// created earlier in the same batch, so a batch may create an entity and
-/// edit it. Refusals are per operation; the rest of the batch goes on.
+/// A value type over a ``ValidationView`` of the plan: it takes in every
+/// operation it accepts, so a batch may create an entity and edit it, and the
+/// next batch may be checked while this one is still being made durable.
+/// Refusals are per operation; the rest of the batch goes on.
 /// Roles (which member may change what) plug in through `policy`.
 ///
 /// For a member who does not see internal-only data, an internal-only entity
 /// is refused exactly like one that does not exist (`unknown-entity`, the
 /// same words), so refusals cannot be used to learn what the section holds.
 struct OperationValidator {
-    let document: PlanDocument
+    /// The plan, with every operation accepted so far taken in.
+    private(set) var view: ValidationView
     let writer: MemberRecord
     var member: EntityID { writer.member }
     let replica: ReplicaID
@@ -20,14 +22,10 @@ struct OperationValidator {
     let nowMilliseconds: UInt64
     let maximumDriftMilliseconds: UInt64
     let policy: any WritePolicy
-    private var created: Set<EntityID> = []
-    /// The plan's internal-only entities, including those created earlier in the batch.
-    private var internalOnly: InternalOnlyIndex
 
-    init(document: PlanDocument, internalOnly: InternalOnlyIndex, writer: MemberRecord, replica: ReplicaID, limits: WireLimits,
+    init(view: ValidationView, writer: MemberRecord, replica: ReplicaID, limits: WireLimits,
          nowMilliseconds: UInt64, maximumDriftMilliseconds: UInt64 = 5 * 60 * 1000, policy: any WritePolicy) {
-        self.document = document
-        self.internalOnly = internalOnly
+        self.view = view
         self.writer = writer
         self.replica = replica
         self.limits = limits
@@ -55,11 +53,10 @@ struct OperationValidator {
         for entity in references(of: op) where !exists(entity) {
             return (.unknownEntity, "operation \(op.id) (\(op.action.verb)) names entity \(entity.short()), which this plan does not have")
         }
-        if let reason = policy.refusal(of: op, by: writer, in: document, internalOnly: internalOnly) {
+        if let reason = policy.refusal(of: op, by: writer, in: view) {
             return (.forbidden, reason)
         }
-        if case .create = op.action { created.insert(EntityID(op.id)) }
-        internalOnly.record(op)
+        view.record(op)
         return nil
     }
 
@@ -75,8 +72,8 @@ struct OperationValidator {
     }
 
     private func exists(_ entity: EntityID) -> Bool {
-        guard document.holds(entity) || created.contains(entity) else { return false }
-        return writer.seesInternalOnly || !internalOnly.contains(entity)
+        guard view.holds(entity) else { return false }
+        return writer.seesInternalOnly || !view.internalOnly.contains(entity)
     }
 
     /// Every entity the operation needs: its target, new parent, and referenced values.
@@ -107,15 +104,14 @@ public protocol WritePolicy: Sendable {
     /// Called after the generic checks, so every entity the operation names
     /// exists and, for a member without internal access, is not internal-only.
     /// The reason is sent to the member: it must not quote internal content.
-    /// - Parameters:
-    ///   - document: the plan before the batch.
-    ///   - internalOnly: the plan's internal-only entities, with those created earlier in the batch.
-    func refusal(of operation: Operation, by member: MemberRecord, in document: PlanDocument, internalOnly: InternalOnlyIndex) -> String?
+    /// - Parameter plan: the plan with every operation accepted before this one
+    ///   (earlier in the batch, or in batches not yet durable) taken in.
+    func refusal(of operation: Operation, by member: MemberRecord, in plan: ValidationView) -> String?
 }
 
 /// Allows every operation of an authenticated member (tests of other rules;
 /// never the server's default).
 public struct AllowAllMembers: WritePolicy {
     public init() {}
-    public func refusal(of operation: Operation, by member: MemberRecord, in document: PlanDocument, internalOnly: InternalOnlyIndex) -> String? { nil }
+    public func refusal(of operation: Operation, by member: MemberRecord, in plan: ValidationView) -> String? { nil }
 }

@@ -17,6 +17,10 @@ public final class PlanHub: @unchecked Sendable {
     let store: any ServerStore
     let logger: Logger
     private let gate = AsyncSerialGate()
+    /// Publishing order of queued batches (their commit order).
+    private let turns = InOrderTurns()
+    /// What validated batches not yet published add to the plan (guarded by `lock`).
+    private var unpublished = UnpublishedBatches()
     let lock = NSLockLite()
     private var document: PlanDocument
     /// The plan's internal-only entities, kept with the document (guarded by `lock`).
@@ -94,14 +98,65 @@ public final class PlanHub: @unchecked Sendable {
     /// Validates, durably commits and publishes a member's batch.
     func ingest(_ operations: [Operation], member: MemberRecord, replica: ReplicaID, limits: WireLimits, policy: any WritePolicy,
                 nowMilliseconds: UInt64) async throws -> IngestResult {
-        try await gate.run {
+        try await queueIngest(operations, member: member, replica: replica, limits: limits, policy: policy,
+                              nowMilliseconds: nowMilliseconds).result()
+    }
+
+    /// A batch validated and queued for commit, waiting to be durable and published.
+    private struct QueuedBatch: Sendable {
+        var accepted: [(index: Int, operation: Operation)]
+        var refusals: [Refusal]
+        var commit: PendingCommit
+        var turn: UInt64
+    }
+
+    /// Validates a member's batch and queues its commit, returning as soon as
+    /// its place in the plan's order is fixed; the result arrives once the
+    /// batch is durable and published, after every batch queued before it.
+    ///
+    /// So a connection can validate its next batch while this one is synced
+    /// to disk. Batches still in flight count for validation: an entity one
+    /// creates may be edited by the next (``ValidationView``).
+    /// - Parameter finished: called when the result is known, before later batches publish.
+    func queueIngest(_ operations: [Operation], member: MemberRecord, replica: ReplicaID, limits: WireLimits, policy: any WritePolicy,
+                     nowMilliseconds: UInt64, finished: (@Sendable () -> Void)? = nil) async throws -> Pending<IngestResult> {
+        let queued: QueuedBatch = try await gate.run {
             var refusals: [Refusal] = []
             let accepted = validate(operations, member: member, replica: replica, limits: limits, policy: policy,
                                     nowMilliseconds: nowMilliseconds, refusals: &refusals)
-            let result = try await store.commit(plan: plan.id, operations: accepted.map(\.operation))
+            let batch = accepted.map(\.operation)
+            let commit: PendingCommit
+            if let queued = store.queueCommit(plan: plan.id, operations: batch) {
+                commit = queued
+            } else {
+                do { commit = PendingCommit(finished: .success(try await store.commit(plan: plan.id, operations: batch))) }
+                catch { commit = PendingCommit(finished: .failure(error)) }
+            }
+            return QueuedBatch(accepted: accepted, refusals: refusals, commit: commit, turn: turns.take())
+        }
+        let outcome = Pending<IngestResult>()
+        Task {
+            await turns.begin(queued.turn)
+            let result: Result<IngestResult, any Error>
+            do { result = .success(try await complete(queued)) } catch { result = .failure(error) }
+            outcome.finish(result)
+            finished?()
+            turns.end(queued.turn)
+        }
+        return outcome
+    }
+
+    /// Waits for a queued batch to be durable, then publishes what it stored.
+    private func complete(_ queued: QueuedBatch) async throws -> IngestResult {
+        let committed: Result<CommitResult, any Error>
+        do { committed = .success(try await queued.commit.result()) } catch { committed = .failure(error) }
+        return try await gate.run {
+            defer { retireUnpublished() }
+            let result = try committed.get()
             try await catchUp(to: result.previousHead)
+            var refusals = queued.refusals
             var fresh: [SequencedOperation] = []
-            for (entry, outcome) in zip(accepted, result.outcomes) {
+            for (entry, outcome) in zip(queued.accepted, result.outcomes) {
                 switch outcome {
                 case .stored(let sequence): fresh.append(SequencedOperation(sequence: sequence, operation: entry.operation))
                 case .duplicate: break
@@ -119,10 +174,13 @@ public final class PlanHub: @unchecked Sendable {
 
     /// Validation in its own scope, so its copy of the document is released
     /// before `publish` mutates the original (no copy-on-write of the plan).
+    /// Runs in the gate: what it accepts is taken into `unpublished` for the next batch.
     private func validate(_ operations: [Operation], member: MemberRecord, replica: ReplicaID, limits: WireLimits, policy: any WritePolicy,
                           nowMilliseconds: UInt64, refusals: inout [Refusal]) -> [(index: Int, operation: Operation)] {
-        let current = stateWithIndex()
-        var validator = OperationValidator(document: current.document, internalOnly: current.internalOnly, writer: member, replica: replica, limits: limits,
+        let view: ValidationView = lock.withLock {
+            ValidationView(document: document, internalOnly: unpublished.internalOnly ?? internalOnly, created: unpublished.created)
+        }
+        var validator = OperationValidator(view: view, writer: member, replica: replica, limits: limits,
                                            nowMilliseconds: nowMilliseconds, policy: policy)
         var accepted: [(index: Int, operation: Operation)] = []
         accepted.reserveCapacity(operations.count)
@@ -133,7 +191,18 @@ public final class PlanHub: @unchecked Sendable {
                 accepted.append((index, operation))
             }
         }
+        let after = validator.view
+        let createdHere = accepted.compactMap { entry -> EntityID? in
+            if case .create = entry.operation.action { return EntityID(entry.operation.id) }
+            return nil
+        }
+        lock.withLock { unpublished.queued(after, creating: createdHere) }
         return accepted
+    }
+
+    /// A batch left the pipeline (published, or failed): its entities are in the document or gone.
+    private func retireUnpublished() {
+        lock.withLock { unpublished.retireOldest() }
     }
 
     /// Picks up operations another process (an admin command) committed.
@@ -155,7 +224,11 @@ public final class PlanHub: @unchecked Sendable {
 
     private func publish(_ entries: [SequencedOperation]) {
         guard !entries.isEmpty else { return }
-        let notifications: [@Sendable (UInt64) -> Void] = lock.withLock {
+        let notifications: [@Sendable (UInt64) -> Void]? = lock.withLock {
+            // A refresh may have published these from the store while the batch
+            // waited for its turn: only what lies past the head is new.
+            let entries = entries.drop { $0.sequence <= head }
+            guard !entries.isEmpty else { return nil }
             for entry in entries {
                 document.apply(entry.operation)
                 internalOnly.record(entry.operation)
@@ -165,6 +238,7 @@ public final class PlanHub: @unchecked Sendable {
             if recent.count > Self.recentCapacity { recent.removeFirst(recent.count - Self.recentCapacity / 2) }
             return subscribers.values.map(\.notify)
         }
+        guard let notifications else { return }
         let newHead = entries.last!.sequence
         for notify in notifications { notify(newHead) }
     }
@@ -204,5 +278,32 @@ public final class PlanHub: @unchecked Sendable {
         let bytes = PlanDigest.of(document)
         lock.withLock { if head == sequence { cachedDigest = (sequence, bytes) } }
         return (sequence, bytes)
+    }
+}
+
+/// What batches validated but not yet published add to a plan, so the next
+/// batch is checked as if they were already in the document.
+struct UnpublishedBatches {
+    /// Entities they create, with their kinds.
+    private(set) var created: [EntityID: EntityKind] = [:]
+    /// The plan's internal-only index with their operations taken in; nil when none wait.
+    private(set) var internalOnly: InternalOnlyIndex?
+    /// Each waiting batch's created entities, oldest first.
+    private var batches: [[EntityID]] = []
+
+    mutating func queued(_ view: ValidationView, creating: [EntityID]) {
+        created = view.created
+        internalOnly = view.internalOnly
+        batches.append(creating)
+    }
+
+    /// The oldest batch was published (its entities are now in the document) or failed.
+    mutating func retireOldest() {
+        guard !batches.isEmpty else { return }
+        for id in batches.removeFirst() { created.removeValue(forKey: id) }
+        if batches.isEmpty {
+            created = [:]
+            internalOnly = nil
+        }
     }
 }

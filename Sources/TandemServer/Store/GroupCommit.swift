@@ -21,7 +21,7 @@ final class GroupCommit: @unchecked Sendable {
     private struct Request {
         let plan: EntityID
         let operations: [Operation]
-        let continuation: CheckedContinuation<CommitResult, any Error>
+        let pending: PendingCommit
     }
 
     private let lock = NSLockLite()
@@ -39,14 +39,20 @@ final class GroupCommit: @unchecked Sendable {
     /// Queues a commit. `schedule` is called when no drain is queued yet; it
     /// must run `drain` on the writer's serial queue.
     func commit(plan: EntityID, operations: [Operation], schedule: @escaping @Sendable () -> Void) async throws -> CommitResult {
-        try await withCheckedThrowingContinuation { continuation in
-            let first: Bool = lock.withLock {
-                pending.append(Request(plan: plan, operations: operations, continuation: continuation))
-                defer { draining = true }
-                return !draining
-            }
-            if first { schedule() }
+        try await queue(plan: plan, operations: operations, schedule: schedule).result()
+    }
+
+    /// Queues a commit behind every one queued before it and returns at once;
+    /// the result arrives once the transaction holding it is durable.
+    func queue(plan: EntityID, operations: [Operation], schedule: @escaping @Sendable () -> Void) -> PendingCommit {
+        let request = Request(plan: plan, operations: operations, pending: PendingCommit())
+        let first: Bool = lock.withLock {
+            pending.append(request)
+            defer { draining = true }
+            return !draining
         }
+        if first { schedule() }
+        return request.pending
     }
 
     /// Commits everything queued so far in one transaction, then answers each
@@ -71,7 +77,7 @@ final class GroupCommit: @unchecked Sendable {
         } catch {
             results = group.map { _ in .failure(error) }
         }
-        for (request, result) in zip(group, results) { request.continuation.resume(with: result) }
+        for (request, result) in zip(group, results) { request.pending.finish(result) }
     }
 
     private static func inSavepoint(_ db: SQLiteConnection, _ body: () throws -> CommitResult) -> Result<CommitResult, any Error> {

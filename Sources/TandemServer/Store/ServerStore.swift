@@ -42,6 +42,11 @@ public protocol ServerStore: Sendable {
 
     /// Appends operations to a plan's log in one durable transaction.
     func commit(plan: EntityID, operations: [Operation]) async throws -> CommitResult
+    /// Queues a commit behind every commit queued before it and returns
+    /// without waiting for it to be durable, so the caller can prepare the
+    /// next batch meanwhile; nil when the store cannot fix a commit's order
+    /// before making it (the caller awaits ``commit(plan:operations:)``).
+    func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit?
     /// Operations with sequence greater than `after`, in order, at most `limit`.
     func operations(plan: EntityID, after: UInt64, limit: Int) async throws -> [SequencedOperation]
     func head(plan: EntityID) async throws -> UInt64
@@ -170,6 +175,9 @@ public struct StoredSnapshot: Hashable, Sendable {
 }
 
 extension ServerStore {
+    /// Stores that commit concurrently (PostgreSQL: several connections) cannot fix the order up front.
+    public func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit? { nil }
+
     /// The plan's document at its head: the newest snapshot plus the log after it.
     public func loadDocument(plan: EntityID) async throws -> (document: PlanDocument, head: UInt64) {
         var document = PlanDocument()
