@@ -83,9 +83,8 @@ public final class InMemorySyncReplica: SyncReplica, @unchecked Sendable {
     }
 
     public func acknowledge(_ ids: [OperationID]) throws {
-        let done = Set(ids)
         locked {
-            for id in done { pendingIDs.remove(id) }
+            for id in ids { pendingIDs.remove(id) }
             if pendingIDs.count < pending.count / 2 { compact() }
         }
     }

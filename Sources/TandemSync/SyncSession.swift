@@ -32,7 +32,6 @@ final class SyncSession {
     private var startCursor: UInt64 = 0
     private var queue: [Operation] = []
     private var inflight: [UInt64: [Operation]] = [:]
-    private var inflightIDs: Set<OperationID> = []
     private var nextBatch: UInt64 = 1
     private var subscribed = false
     private var caughtUp = false
@@ -163,7 +162,6 @@ final class SyncSession {
             queue.removeFirst(batch.count)
             nextBatch += 1
             inflight[id] = batch
-            for operation in batch { inflightIDs.insert(operation.id) }
             try await send(message, frame: frame)
         }
     }
@@ -175,7 +173,6 @@ final class SyncSession {
         guard ack.count == UInt64(batch.count), ack.refusals.allSatisfy({ $0.index < batch.count }) else {
             throw WireError(.malformedMessage, "ACK for batch \(ack.batch) does not match its \(batch.count) operations")
         }
-        for operation in batch { inflightIDs.remove(operation.id) }
         if ack.refusals.count < batch.count { ownStoredThrough = max(ownStoredThrough, ack.head) }
         let refusedIndexes = Set(ack.refusals.map(\.index))
         let stored = batch.enumerated().filter { !refusedIndexes.contains($0.offset) }.map(\.element.id)
@@ -254,7 +251,8 @@ final class SyncSession {
         }
         guard live, subscribed else { return }
         if inflight.isEmpty, queue.isEmpty {
-            queue = try replica.pendingOperations().filter { !inflightIDs.contains($0.id) }
+            // Nothing in flight: everything still pending goes (again).
+            queue = try replica.pendingOperations()
             try await fillWindow()
         }
         try await requestDigestIfIdle()

@@ -117,6 +117,8 @@ struct AdminHarness: Sendable {
         var db: OpaquePointer?
         guard sqlite3_open(directory + "/" + SQLiteServerStore.databaseFileName, &db) == SQLITE_OK else { throw TamperError(message: "open failed") }
         defer { sqlite3_close(db) }
+        // The running server writes too (replica cursors about once a second): wait for its lock.
+        sqlite3_busy_timeout(db, 10_000)
         var error: UnsafeMutablePointer<CChar>?
         guard sqlite3_exec(db, sql, nil, nil, &error) == SQLITE_OK else {
             let message = error.map { String(cString: $0) } ?? "?"

@@ -36,7 +36,7 @@ public struct PlanDocument: Hashable, Sendable {
 
     @discardableResult
     public mutating func apply(_ operation: Operation) -> ApplyOutcome {
-        if version.contains(operation.id) || waitingIDs.contains(operation.id) { return .duplicate }
+        if version.contains(operation.id) || (!waitingIDs.isEmpty && waitingIDs.contains(operation.id)) { return .duplicate }
         if let missing = missingDependency(of: operation) {
             waiting[missing, default: []].append(operation)
             waitingIDs.insert(operation.id)
@@ -51,8 +51,8 @@ public struct PlanDocument: Hashable, Sendable {
         }
         perform(operation)
         switch operation.action {
-        case .create: releaseWaiters(of: EntityID(operation.id))
-        case .insertText(let entity, let field, _): releaseTextWaiters(of: TextFieldKey(entity: entity, field: field))
+        case .create where !waiting.isEmpty: releaseWaiters(of: EntityID(operation.id))
+        case .insertText(let entity, let field, _) where !waitingText.isEmpty: releaseTextWaiters(of: TextFieldKey(entity: entity, field: field))
         default: break
         }
         return .applied

@@ -18,12 +18,26 @@ public struct ByteWriter: Sendable {
 
     @inline(__always)
     public mutating func varint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
+        if value < 0x80 { bytes.append(UInt8(truncatingIfNeeded: value)); return }
+        varintSlow(value)
+    }
+
+    /// Two or more bytes, assembled on the stack and appended at once: one
+    /// capacity check instead of one per byte (a 64-bit replica id takes ten).
+    @usableFromInline
+    mutating func varintSlow(_ value: UInt64) {
+        var scratch: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &scratch) { buffer in
+            var v = value
+            var count = 0
+            while v >= 0x80 {
+                buffer[count] = UInt8(truncatingIfNeeded: v) | 0x80
+                v >>= 7
+                count += 1
+            }
+            buffer[count] = UInt8(truncatingIfNeeded: v)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[...count]))
         }
-        bytes.append(UInt8(v))
     }
 
     @inline(__always)

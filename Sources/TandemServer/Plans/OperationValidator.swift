@@ -50,7 +50,7 @@ struct OperationValidator {
         if Self.longestString(in: op.action) > limits.maxOperationBytes / 2, op.encoded.count > limits.maxOperationBytes {
             return (.operationTooLarge, "operation \(op.id) takes \(op.encoded.count) bytes; the limit is \(limits.maxOperationBytes)")
         }
-        for entity in references(of: op) where !exists(entity) {
+        if let entity = firstMissingReference(of: op) {
             return (.unknownEntity, "operation \(op.id) (\(op.action.verb)) names entity \(entity.short()), which this plan does not have")
         }
         if let reason = policy.refusal(of: op, by: writer, in: view) {
@@ -76,23 +76,25 @@ struct OperationValidator {
         return writer.seesInternalOnly || !view.internalOnly.contains(entity)
     }
 
-    /// Every entity the operation needs: its target, new parent, and referenced values.
-    private func references(of op: Operation) -> [EntityID] {
-        var result: [EntityID] = []
+    /// Every entity the operation needs: its target, new parent, referenced
+    /// value and author, the first one that does not exist (no array per operation).
+    private func firstMissingReference(of op: Operation) -> EntityID? {
+        func missing(_ entity: EntityID?) -> EntityID? {
+            guard let entity, !exists(entity) else { return nil }
+            return entity
+        }
+        let found: EntityID?
         switch op.action {
         case .create(_, let parent, _):
-            if let parent { result.append(parent) }
+            found = missing(parent)
         case .set(let entity, _, let value, _), .addToSet(let entity, _, let value), .removeFromSet(let entity, _, let value, _):
-            result.append(entity)
-            if case .reference(let target) = value { result.append(target) }
+            if case .reference(let target) = value { found = missing(entity) ?? missing(target) } else { found = missing(entity) }
         case .delete(let entity), .restore(let entity), .insertText(let entity, _, _), .deleteText(let entity, _, _):
-            result.append(entity)
+            found = missing(entity)
         case .move(let entity, let parent, _):
-            result.append(entity)
-            result.append(parent)
+            found = missing(entity) ?? missing(parent)
         }
-        if let author = op.author { result.append(author) }
-        return result
+        return found ?? missing(op.author)
     }
 }
 
