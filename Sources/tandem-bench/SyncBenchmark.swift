@@ -49,8 +49,8 @@ struct SyncBenchmark {
         // Wall-clock figures on a shared 2-core machine depend on what else runs: say so.
         print("sync: workload create + title + status per task, then renames; load average \(String(format: "%.1f", load[0])) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
         if CommandLine.arguments.contains("--ingest-only") {
-            // For profiling the ingest path: one size, nothing else.
-            return try await ingestAndCatchUp(size: Self.operations, runs: runs, catchUp: false)
+            // For profiling the ingest path: one size, nothing else (`--catch-up`: and the catch-ups).
+            return try await ingestAndCatchUp(size: Self.operations, runs: runs, catchUp: CommandLine.arguments.contains("--catch-up"))
         }
         if CommandLine.arguments.contains("--memory-only") {
             try await idleClientMemory(clients: 500)
