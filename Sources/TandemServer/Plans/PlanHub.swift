@@ -232,6 +232,9 @@ public final class PlanHub: @unchecked Sendable {
             for entry in entries {
                 document.apply(entry.operation)
                 internalOnly.record(entry.operation)
+                // Operations a refresh publishes (an admin command's, another instance's)
+                // count for batches validated from now on, too.
+                unpublished.published(entry.operation)
             }
             head = entries.last!.sequence
             recent.append(contentsOf: entries)
@@ -295,6 +298,12 @@ struct UnpublishedBatches {
         created = view.created
         internalOnly = view.internalOnly
         batches.append(creating)
+    }
+
+    /// An operation was published; the index for what waits must hold it too
+    /// (recording a waiting batch's own operation again changes nothing).
+    mutating func published(_ operation: Operation) {
+        internalOnly?.record(operation)
     }
 
     /// The oldest batch was published (its entities are now in the document) or failed.
