@@ -124,7 +124,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "TandemAdminTests", dependencies: [
-            "TandemServer", "TandemSync", "TandemWire", "TandemModel", "CSQLite",
+            "TandemServer", "TandemSync", "TandemWire", "TandemModel", "CSQLite", "TandemTesting",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TandemTesting
 import TandemModel
 import TandemServer
 import TandemSync
@@ -16,28 +17,19 @@ struct DurabilityTests {
     }
 
     /// Runs an admin command to completion and returns its standard output.
-    static func tandemd(_ arguments: [String]) throws -> String {
-        let (status, output) = try run(arguments)
+    static func tandemd(_ arguments: [String]) async throws -> String {
+        let (status, output) = try await run(arguments)
         guard status == 0 else { throw WireError(.internalError, "tandemd \(arguments.joined(separator: " ")) failed") }
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs `tandemd` to completion: its exit status and standard output. The
     /// store comes from the arguments only, never from `TANDEMD_STORE`.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "TANDEMD_STORE")
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outcome = try await ChildProcess.run(binary, arguments, environment: environment)
+        return (outcome.status, outcome.output)
     }
 
     /// `tandemd serve` on a free port; waits for its "listening on" line.
@@ -90,9 +82,9 @@ struct DurabilityTests {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build tandemd first (swift build)")
         let data = NSTemporaryDirectory() + "tandemd-kill-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let plan = try Self.tandemd(["plan", "create", "--data", data, "--title", "Kill test", "--customer", "Acme"])
-        let token = try Self.tandemd(["member", "add", "--data", data, "--plan", plan, "--name", "Ana", "--side", "internal", "--token-only"])
-        let listed = try Self.tandemd(["member", "list", "--data", data, "--plan", plan, "--json"])
+        let plan = try await Self.tandemd(["plan", "create", "--data", data, "--title", "Kill test", "--customer", "Acme"])
+        let token = try await Self.tandemd(["member", "add", "--data", data, "--plan", plan, "--name", "Ana", "--side", "internal", "--token-only"])
+        let listed = try await Self.tandemd(["member", "list", "--data", data, "--plan", plan, "--json"])
         let member = try #require(listed.components(separatedBy: "\"member\": \"").dropFirst().first.flatMap { EntityID(String($0.prefix(32))) })
 
         var server = try await Server(data: data)

@@ -26,12 +26,12 @@ struct PostgresMultiInstanceTests {
     }
 
     /// A plan with members made by the real admin commands on `store` (`--store URL` or `--data DIR`).
-    static func makePlan(_ store: [String], members: [String]) throws -> (plan: String, clients: [TestClient]) {
-        let plan = try DurabilityTests.tandemd(["plan", "create", "--title", "Scale-out", "--customer", "Acme"] + store)
+    static func makePlan(_ store: [String], members: [String]) async throws -> (plan: String, clients: [TestClient]) {
+        let plan = try await DurabilityTests.tandemd(["plan", "create", "--title", "Scale-out", "--customer", "Acme"] + store)
         var clients: [TestClient] = []
         for name in members {
             // "member ID", "token TOKEN" lines.
-            let added = try DurabilityTests.tandemd(["member", "add", "--plan", plan, "--name", name, "--side", "internal"] + store)
+            let added = try await DurabilityTests.tandemd(["member", "add", "--plan", plan, "--name", name, "--side", "internal"] + store)
             func field(_ name: String) -> String? {
                 added.split(separator: "\n").first { $0.hasPrefix(name + " ") }.map { String($0.dropFirst(name.count)).trimmingCharacters(in: .whitespaces) }
             }
@@ -46,7 +46,7 @@ struct PostgresMultiInstanceTests {
         try #require(FileManager.default.isExecutableFile(atPath: DurabilityTests.binary), "build tandemd first (swift build)")
         let url = try await PostgresTestDatabase.create().address
         let store = ["--store", url]
-        let (_, clients) = try Self.makePlan(store, members: ["Ana", "Bo", "Cy"])
+        let (_, clients) = try await Self.makePlan(store, members: ["Ana", "Bo", "Cy"])
         // The safety sweep is slow on purpose: live delivery must come from NOTIFY.
         var started: [Server] = []
         for _ in 0..<3 { started.append(try await Server(store: store + ["--refresh-interval", "600"])) }
@@ -85,7 +85,7 @@ struct PostgresMultiInstanceTests {
         #expect(clients[2].replica.document.canonicalText() == clients[0].replica.document.canonicalText())
 
         // The admin commands see one sound plan with every operation.
-        let verify = try DurabilityTests.run(["admin", "verify"] + store)
+        let verify = try await DurabilityTests.run(["admin", "verify"] + store)
         #expect(verify.status == 0, "\(verify.output)")
     }
 
@@ -94,7 +94,7 @@ struct PostgresMultiInstanceTests {
         try #require(FileManager.default.isExecutableFile(atPath: DurabilityTests.binary), "build tandemd first (swift build)")
         let url = try await PostgresTestDatabase.create().address
         let store = ["--store", url]
-        let (_, clients) = try Self.makePlan(store, members: ["Ana", "Bo"])
+        let (_, clients) = try await Self.makePlan(store, members: ["Ana", "Bo"])
         let (writer, watcher) = (clients[0], clients[1])
         let doomed = try await Server(store: store)
         let survivor = try await Server(store: store + ["--refresh-interval", "1"])
@@ -151,7 +151,7 @@ struct PostgresMultiInstanceTests {
         try #require(FileManager.default.isExecutableFile(atPath: DurabilityTests.binary), "build tandemd first (swift build)")
         let data = NSTemporaryDirectory() + "tandemd-migrate-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let (plan, clients) = try Self.makePlan(["--data", data], members: ["Ana", "Bo"])
+        let (plan, clients) = try await Self.makePlan(["--data", data], members: ["Ana", "Bo"])
         do {
             let embedded = try await Server(data: data)
             defer { embedded.stop() }
@@ -164,30 +164,30 @@ struct PostgresMultiInstanceTests {
         let url = try await PostgresTestDatabase.create().address
         let store = ["--store", url]
 
-        let first = try DurabilityTests.run(["migrate-store", "--from", data, "--to", url, "--json"])
+        let first = try await DurabilityTests.run(["migrate-store", "--from", data, "--to", url, "--json"])
         #expect(first.status == 0, "\(first.output)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any])
         #expect(report["ok"] as? Bool == true)
         let totals = try #require(report["totals"] as? [String: Any])
         #expect(totals["copied"] as? Int == 1 && totals["members"] as? Int == 2)
-        let again = try DurabilityTests.run(["migrate-store", "--from", data, "--to", url])
+        let again = try await DurabilityTests.run(["migrate-store", "--from", data, "--to", url])
         #expect(again.status != 0, "a non-empty target must be refused")
-        let resumed = try DurabilityTests.run(["migrate-store", "--from", data, "--to", url, "--allow-non-empty"])
+        let resumed = try await DurabilityTests.run(["migrate-store", "--from", data, "--to", url, "--allow-non-empty"])
         #expect(resumed.status == 0 && resumed.output.contains("already there"), "\(resumed.output)")
 
         // The same answers from both stores.
         for command in [["admin", "state", plan], ["admin", "history", plan, String(plan.prefix(8))], ["plan", "list"]] {
-            let fromDirectory = try DurabilityTests.run(command + ["--data", data])
-            let fromPostgres = try DurabilityTests.run(command + store)
+            let fromDirectory = try await DurabilityTests.run(command + ["--data", data])
+            let fromPostgres = try await DurabilityTests.run(command + store)
             #expect(fromDirectory.status == 0 && fromPostgres.status == 0, "\(command)")
             #expect(fromDirectory.output == fromPostgres.output, "\(command)")
         }
         for command in [["admin", "plans", "--json"], ["admin", "replicas", plan, "--json"], ["admin", "verify"], ["admin", "conflicts", plan],
                         ["admin", "compact", plan], ["analytics", "--as-of", "2026-01-01"], ["member", "list", "--plan", plan]] {
-            let result = try DurabilityTests.run(command + store)
+            let result = try await DurabilityTests.run(command + store)
             #expect(result.status == 0, "\(command): \(result.output)")
         }
-        let unknownDatabase = try DurabilityTests.run(["admin", "plans", "--store", url + "_missing"])
+        let unknownDatabase = try await DurabilityTests.run(["admin", "plans", "--store", url + "_missing"])
         #expect(unknownDatabase.status != 0)
 
         // Members' tokens were copied as hashes: the same clients carry on against PostgreSQL.

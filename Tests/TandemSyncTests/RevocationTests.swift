@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TandemTesting
 import TandemModel
 @testable import TandemServer
 import TandemSync
@@ -107,21 +108,13 @@ struct RevocationTests {
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("tandemd").path
     }
 
-    /// Runs a process on a plain thread (it blocks while waiting), returning its status and standard output.
+    /// Runs a process to completion, returning its status and what it printed (both streams).
     static func run(_ command: [String]) async -> (Int32, String) {
-        await withCheckedContinuation { continuation in
-            Thread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: command[0])
-                process.arguments = Array(command.dropFirst())
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                do { try process.run() } catch { return continuation.resume(returning: (-1, "\(error)")) }
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
-            }.start()
+        do {
+            let outcome = try await ChildProcess.run(command[0], Array(command.dropFirst()))
+            return (outcome.status, outcome.output + outcome.error)
+        } catch {
+            return (-1, "\(error)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TandemTesting
 import TandemModel
 import TandemServer
 import TandemSync
@@ -156,17 +157,9 @@ struct TLSCommandLineTests {
 @Suite("tandemd serve: TLS and plaintext", .serialized, .timeLimit(.minutes(1)))
 struct TandemdTransportTests {
     /// Runs `tandemd` to completion: its exit status and standard error.
-    static func run(_ arguments: [String]) throws -> (status: Int32, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DurabilityTests.binary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ arguments: [String]) async throws -> (status: Int32, error: String) {
+        let outcome = try await ChildProcess.run(DurabilityTests.binary, arguments)
+        return (outcome.status, outcome.error)
     }
 
     @Test("plaintext on 0.0.0.0 exits non-zero saying why; --tls-cert without --tls-key is refused; with both it serves TLS to tandem join")
@@ -176,7 +169,7 @@ struct TandemdTransportTests {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let data = root + "/data"
-        let refused = try Self.run(["serve", "--data", data, "--listen", "0.0.0.0:0"])
+        let refused = try await Self.run(["serve", "--data", data, "--listen", "0.0.0.0:0"])
         #expect(refused.status != 0)
         #expect(refused.error.contains("--insecure") && refused.error.contains("not a loopback address"), "\(refused.error)")
 
@@ -186,13 +179,13 @@ struct TandemdTransportTests {
         try Data(identity.certificatePEM).write(to: URL(fileURLWithPath: cert))
         try Data(identity.keyPEM).write(to: URL(fileURLWithPath: key))
         try Data(try ca.certificatePEM).write(to: URL(fileURLWithPath: caFile))
-        let half = try Self.run(["serve", "--data", data, "--listen", "127.0.0.1:0", "--tls-cert", cert])
+        let half = try await Self.run(["serve", "--data", data, "--listen", "127.0.0.1:0", "--tls-cert", cert])
         #expect(half.status != 0 && half.error.contains("--tls-key"), "\(half.error)")
-        let missing = try Self.run(["serve", "--data", data, "--listen", "127.0.0.1:0", "--tls-cert", root + "/nope.pem", "--tls-key", key])
+        let missing = try await Self.run(["serve", "--data", data, "--listen", "127.0.0.1:0", "--tls-cert", root + "/nope.pem", "--tls-key", key])
         #expect(missing.status != 0 && missing.error.contains("nope.pem"), "\(missing.error)")
 
-        let plan = try DurabilityTests.tandemd(["plan", "create", "--data", data, "--title", "TLS", "--customer", "Acme"])
-        let token = try DurabilityTests.tandemd(["member", "add", "--data", data, "--plan", plan, "--name", "Ana", "--side", "internal", "--token-only"])
+        let plan = try await DurabilityTests.tandemd(["plan", "create", "--data", data, "--title", "TLS", "--customer", "Acme"])
+        let token = try await DurabilityTests.tandemd(["member", "add", "--data", data, "--plan", plan, "--name", "Ana", "--side", "internal", "--token-only"])
         let server = try await DurabilityTests.Server(store: ["--data", data, "--tls-cert", cert, "--tls-key", key, "--idle-timeout", "30"])
         defer { server.stop() }
         let joined = await CLISyncTests.tandem(["join", "tls://localhost:\(server.port)", token, "--ca", caFile], store: root + "/ana")
