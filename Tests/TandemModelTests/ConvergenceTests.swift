@@ -51,6 +51,81 @@ struct ConvergenceTests {
         }
     }
 
+    @Test("the tree is its log replayed in stamp order, whatever the arrival order (late creates may skip the replay)", arguments: 0..<300)
+    func treeIsItsLogReplayed(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed) ^ 0x5EED_0F_7EE)
+        var sim = ReplicaSimulation(seed: UInt64(seed) &+ 50_000, replicaCount: Int.random(in: 2...6, using: &random))
+        sim.run(steps: Int.random(in: 20...120, using: &random))
+        sim.deliverAll()
+        for replica in sim.replicas {
+            let tree = replica.document.tree
+            var replayed = MoveTree()
+            for entry in tree.log {
+                replayed.record(stamp: entry.stamp, entity: entry.entity, parent: entry.parent, position: entry.position, isCreate: entry.isCreate)
+            }
+            #expect(replayed == tree, "seed \(seed)")
+            #expect(replayed.redoCount == 0 && replayed.commutedCount == 0)
+        }
+    }
+
+    @Test("any entries in any arrival order give the tree of stamp order, even creates stamped before their parent's or entries naming nodes not yet created",
+          arguments: 0..<300)
+    func moveTreeIsOrderIndependent(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed) &* 0x9E37_79B9)
+        let ids = (1...Int.random(in: 3...10, using: &random)).map { EntityID(OperationID(replica: ReplicaID(9), counter: UInt64($0))) }
+        typealias Entry = (stamp: OperationStamp, entity: EntityID, parent: EntityID?, position: Position, isCreate: Bool)
+        var entries: [Entry] = []
+        var times = Array(1...UInt64(4 * ids.count)).shuffled(using: &random)
+        func stamp() -> OperationStamp {
+            OperationStamp(time: HybridTimestamp(milliseconds: times.removeLast(), logical: 0), replica: ReplicaID(UInt64(Int.random(in: 1...3, using: &random))))
+        }
+        // No causality: a create may be stamped before its parent's, a move before its node exists.
+        for id in ids {
+            let parent: EntityID? = random.chance(0.25) ? nil : random.pick(ids)
+            entries.append((stamp(), id, parent, Position(digits: [UInt32(Int.random(in: 1...5, using: &random))]), true))
+        }
+        for _ in 0..<Int.random(in: 0...(2 * ids.count), using: &random) {
+            entries.append((stamp(), random.pick(ids), random.pick(ids), Position(digits: [UInt32(Int.random(in: 1...5, using: &random))]), false))
+        }
+        var inOrder = MoveTree()
+        for e in entries.sorted(by: { $0.stamp < $1.stamp }) {
+            inOrder.record(stamp: e.stamp, entity: e.entity, parent: e.parent, position: e.position, isCreate: e.isCreate)
+        }
+        for _ in 0..<4 {
+            var shuffled = MoveTree()
+            for e in entries.shuffled(using: &random) {
+                shuffled.record(stamp: e.stamp, entity: e.entity, parent: e.parent, position: e.position, isCreate: e.isCreate)
+            }
+            #expect(shuffled == inOrder, "seed \(seed)")
+            #expect(shuffled.children == inOrder.children && shuffled.roots == inOrder.roots, "seed \(seed)")
+        }
+    }
+
+    @Test("merging two replicas' offline creates under shared parents needs no replay, and equals the in-order tree")
+    func lateCreatesCommute() {
+        var ana = PlanReplica(replicaID: ReplicaID(1), wallClock: { 1_000 })
+        let root = ana.create("plan", under: nil)
+        let phases = (0..<3).map { _ in ana.create("phase", under: root) }
+        let shared = ana.takeOutbox()
+        var bo = PlanReplica(replicaID: ReplicaID(2), wallClock: { 1_000 })
+        shared.forEach { bo.receive($0) }
+        // Both create tasks offline at the same wall-clock time: their stamps interleave.
+        for index in 0..<60 {
+            _ = ana.create("task", under: phases[index % 3])
+            _ = bo.create("task", under: phases[(index + 1) % 3])
+        }
+        let fromAna = ana.takeOutbox(), fromBo = bo.takeOutbox()
+        fromBo.forEach { ana.receive($0) }
+        fromAna.forEach { bo.receive($0) }
+        #expect(ana.document == bo.document)
+        #expect(ana.document.tree.redoCount == 0 && bo.document.tree.redoCount == 0, "a late create replayed the log")
+        #expect(ana.document.tree.commutedCount > 0 || bo.document.tree.commutedCount > 0, "no create arrived late: the test proves nothing")
+        var inOrder = PlanDocument()
+        for operation in (shared + fromAna + fromBo).sorted(by: { $0.stamp < $1.stamp }) { inOrder.apply(operation) }
+        #expect(inOrder.tree == ana.document.tree)
+        #expect(ana.document.descendants(of: root).count == 3 + 120)
+    }
+
     @Test("snapshot encode → decode gives an identical replica", arguments: 0..<200)
     func snapshotRoundTrip(seed: Int) throws {
         var sim = ReplicaSimulation(seed: UInt64(seed) + 10_000, replicaCount: 3)

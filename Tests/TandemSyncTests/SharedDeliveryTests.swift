@@ -52,7 +52,8 @@ struct SharedDeliveryTests {
                 Task { try await harness.client(token: client.token, replica: client.replica, options: options).watch() }
             }
             defer { for watcher in watchers { watcher.cancel() } }
-            try await LiveSyncTests.waitUntil { (insiders + customers).allSatisfy { $0.replica.document.operationCount > 0 } }
+            // The writer too: it edits a plan it must have received first.
+            try await LiveSyncTests.waitUntil { ([writer] + insiders + customers).allSatisfy { $0.replica.document.operationCount > 0 } }
             let marker = "INTERNAL-\(UInt64.random(in: 1...UInt64.max))"
             for round in 0..<8 {
                 try writer.replica.edit { plan in

@@ -7,6 +7,10 @@
 /// that point, is skipped. An operation arriving out of order undoes the later
 /// log entries, applies itself and redoes them, so every replica computes the
 /// same tree from the same set of operations, with no cycle and no lost node.
+/// A late create that provably commutes with the later entries (a new leaf
+/// under a parent that already existed at its stamp) is inserted without the
+/// replay: merging two replicas' edits is mostly creates, and replaying the
+/// whole tail for each made that quadratic.
 struct MoveTree: Hashable, Sendable {
     struct Node: Hashable, Sendable {
         var parent: EntityID?
@@ -34,6 +38,8 @@ struct MoveTree: Hashable, Sendable {
     /// Entries that had to be undone and redone, for diagnostics and benchmarks.
     /// Not part of equality: it depends on arrival order, the tree does not.
     private(set) var redoCount = 0
+    /// Late creates inserted without a replay (``createCommutes(_:withLaterFrom:)``); diagnostics too.
+    private(set) var commutedCount = 0
 
     static func == (lhs: MoveTree, rhs: MoveTree) -> Bool { lhs.nodes == rhs.nodes && lhs.log == rhs.log }
 
@@ -56,6 +62,12 @@ struct MoveTree: Hashable, Sendable {
             if log[mid].stamp < stamp { low = mid + 1 } else { high = mid }
         }
         if low < log.count, log[low].stamp == stamp { return }
+        if entry.isCreate, createCommutes(entry, withLaterFrom: low) {
+            perform(&entry)
+            log.insert(entry, at: low)
+            commutedCount += 1
+            return
+        }
         for index in stride(from: log.count - 1, through: low, by: -1) { undo(log[index]) }
         log.insert(entry, at: low)
         for index in low..<log.count {
@@ -67,6 +79,27 @@ struct MoveTree: Hashable, Sendable {
     }
 
     func node(_ id: EntityID) -> Node? { nodes[id] }
+
+    /// Whether a late create gives the same tree applied now as undone-and-redone
+    /// in stamp order, so the log after it need not be replayed.
+    ///
+    /// The replay would apply it when its parent exists at its place in the
+    /// log, and a fresh leaf changes no later entry's outcome (no cycle check
+    /// passes through a node without children). So it commutes when no later
+    /// entry names the new entity, and the parent was not created by a later
+    /// entry (it existed at the create's place exactly when it exists now).
+    /// Causally ordered creates (the usual case: two replicas' edits merging)
+    /// always pass; a create stamped before its own parent's falls back to the
+    /// replay, which skips it.
+    private func createCommutes(_ entry: LogEntry, withLaterFrom start: Int) -> Bool {
+        guard nodes[entry.entity] == nil else { return false }
+        for index in start..<log.count {
+            let later = log[index]
+            if later.entity == entry.entity || later.parent == entry.entity { return false }
+            if later.isCreate, let parent = entry.parent, later.entity == parent { return false }
+        }
+        return true
+    }
 
     /// The tree without the `hidden` entities: their nodes, their places among
     /// siblings, and every log entry that names one (as entity or parent). The
