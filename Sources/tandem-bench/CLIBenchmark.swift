@@ -86,7 +86,7 @@ enum CLIBenchmarkData {
     /// (due dates, statuses, titles) until the log holds `targetOperations`.
     static func buildHistory(at directory: String, targetOperations: Int) throws -> Int {
         let store = try ReplicaStore.create(at: directory)
-        var generator = CLIBenchRandom(seed: 7)
+        var generator = SeededRandom(seed: 7)
         let start = CalendarDate(iso8601: "2026-03-01")!
         try store.setSetting("member", "Member 0")
         let tasks = try store.update { replica -> [EntityID] in
@@ -146,18 +146,5 @@ enum CLIBenchmarkData {
             phases.append(#"{"title":"Phase \#(p)","tasks":[\#(items.joined(separator: ","))]}"#)
         }
         return #"{"plan":{"customer":"Import Co","start":"2026-03-01","target":"2026-06-01"},"members":[\#(members.joined(separator: ","))],"phases":[\#(phases.joined(separator: ","))]}"#
-    }
-}
-
-/// A small seeded generator, so every run builds the same history.
-private struct CLIBenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -30,7 +30,7 @@ func runModelBenchmark(runs: Int, operations: Int = 1_000_000, replicas: Int = 1
             PlanReplica(replicaID: ReplicaID(UInt64(index + 2) &* 0x9E37_79B9_7F4A_7C15), wallClock: { 1_767_225_600_000 + UInt64(index) })
         }
         var counters = [UInt64](repeating: 1, count: replicas)
-        var random = BenchRandom(seed: UInt64(run) + 1)
+        var random = SeededRandom(seed: UInt64(run) + 1)
         var elapsed = Duration.zero
         let chunk = 10_000
         var made = 0
@@ -67,18 +67,6 @@ func runModelBenchmark(runs: Int, operations: Int = 1_000_000, replicas: Int = 1
     print("  targets: under 1,000 ms and under 200 MB")
 }
 
-struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
@@ -86,4 +74,37 @@ extension Duration {
 func format(_ value: Double) -> String {
     let rounded = (value * 10).rounded() / 10
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+}
+
+/// Two replicas each add `count` tasks offline under the same 20 phases at the
+/// same wall-clock time (so their stamps interleave), then one merges the
+/// other's: the case that made a replicated move tree quadratic when every
+/// late create replayed the later log. Prints the merge time per size and per
+/// create: flat means linear.
+func runConcurrentCreatesBenchmark(runs: Int, sizes: [Int] = [1_000, 10_000, 100_000]) {
+    print("model: merging two replicas' concurrent offline creates (tasks under 20 shared phases, interleaved stamps), \(runs) runs")
+    for count in sizes {
+        var times: [Double] = []
+        var replays = 0
+        for _ in 0..<runs {
+            var ana = PlanReplica(replicaID: ReplicaID(1), wallClock: { 1_767_225_600_000 })
+            let plan = ana.create(.plan, under: nil)
+            let phases = (0..<20).map { _ in ana.create(.phase, under: plan) }
+            let shared = ana.takeOutbox()
+            var bo = PlanReplica(replicaID: ReplicaID(2), wallClock: { 1_767_225_600_000 })
+            for operation in shared { bo.receive(operation) }
+            for index in 0..<count {
+                _ = ana.create(.task, under: phases[index % 20])
+                _ = bo.create(.task, under: phases[(index * 7) % 20])
+            }
+            _ = ana.takeOutbox()
+            let fromBo = bo.takeOutbox()
+            let start = ContinuousClock.now
+            for operation in fromBo { ana.receive(operation) }
+            times.append((ContinuousClock.now - start).seconds)
+            replays = ana.document.treeRedoCount
+        }
+        let median = times.sorted()[times.count / 2]
+        print("  \(count) + \(count) creates: merge median \(format(median * 1000)) ms, \(format(median / Double(count) * 1e9)) ns per create merged; tree entries replayed: \(replays)")
+    }
 }

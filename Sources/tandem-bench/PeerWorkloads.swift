@@ -4,7 +4,7 @@ import TandemWire
 
 /// Issue 10's workloads W1–W3 on Tandem, the side that `benchmarks/peers/workloads.py`
 /// runs on pycrdt (Yrs), Loro and Automerge with the same values from the same
-/// seeded generator (``BenchRandom``, SplitMix64):
+/// seeded generator (``SeededRandom``, SplitMix64):
 ///
 /// - W1: one replica creates a plan of 10,000 tasks with 6 fields each (under one
 ///   phase): time, the snapshot raw and zlib-compressed, and the operation log as
@@ -129,7 +129,7 @@ enum PeerWorkload {
 
     /// Per replica, its updates; the same draws, in the same order, as the peer script.
     static func updates(replicas: Int, perReplica: Int) -> [[Update]] {
-        var random = BenchRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         return (0..<replicas).map { _ in
             (0..<perReplica).map { _ in
                 let task = Int(random.next() % UInt64(tasks))
@@ -141,7 +141,7 @@ enum PeerWorkload {
 
     /// 64-bit replica ids, as real replicas draw them (they cost what real ones cost).
     static func replicaID(_ index: Int) -> ReplicaID {
-        var random = BenchRandom(seed: 0x7A4D_E000 &+ UInt64(index))
+        var random = SeededRandom(seed: 0x7A4D_E000 &+ UInt64(index))
         return ReplicaID(random.next() | 1)
     }
 }
@@ -266,7 +266,7 @@ private func measureW2(base: PeerW1, updatesPerReplica: Int, runs: Int) -> PeerW
     var proposed: [(name: String, raw: Int, zlib: Int)]?
     for run in 0..<max(1, runs) {
         // Every replica resumes an hour after W1 and edits every 1–60 s (seeded).
-        var gaps = BenchRandom(seed: 0x6A9 &+ UInt64(run))
+        var gaps = SeededRandom(seed: 0x6A9 &+ UInt64(run))
         var replicas: [PlanReplica] = []
         var messages: [[[UInt8]]] = []
         var editTime = 0.0, encodeTime = 0.0

@@ -49,7 +49,10 @@ if let unknown = words.first(where: { !benchmarks.contains($0) }) {
 }
 let all = selected.isEmpty
 
-if all || selected.contains("model") { runModelBenchmark(runs: runs) }
+if all || selected.contains("model") {
+    runModelBenchmark(runs: runs)
+    runConcurrentCreatesBenchmark(runs: runs)
+}
 if all || selected.contains("text") { runTextTraceBenchmark(runs: max(runs, 5)) }
 if all || selected.contains("cli") { runCLIBenchmark(runs: 15) }
 if all || selected.contains("sync") {

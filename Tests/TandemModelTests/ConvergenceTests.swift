@@ -59,7 +59,7 @@ struct ConvergenceTests {
         sim.deliverAll()
         for replica in sim.replicas {
             let tree = replica.document.tree
-            var replayed = MoveTree()
+            var replayed = MoveTree(chunkLimit: 3)
             for entry in tree.log {
                 replayed.record(stamp: entry.stamp, entity: entry.entity, parent: entry.parent, position: entry.position, isCreate: entry.isCreate)
             }
@@ -87,18 +87,43 @@ struct ConvergenceTests {
         for _ in 0..<Int.random(in: 0...(2 * ids.count), using: &random) {
             entries.append((stamp(), random.pick(ids), random.pick(ids), Position(digits: [UInt32(Int.random(in: 1...5, using: &random))]), false))
         }
+        // What a document knows and passes along: when each parent's create was stamped.
+        let created = Dictionary(entries.filter(\.isCreate).map { ($0.entity, $0.stamp) }, uniquingKeysWith: min)
         var inOrder = MoveTree()
         for e in entries.sorted(by: { $0.stamp < $1.stamp }) {
             inOrder.record(stamp: e.stamp, entity: e.entity, parent: e.parent, position: e.position, isCreate: e.isCreate)
         }
         for _ in 0..<4 {
-            var shuffled = MoveTree()
+            // Tiny chunks, so insertions split them and replays cross their edges.
+            var shuffled = MoveTree(chunkLimit: Int.random(in: 2...5, using: &random))
             for e in entries.shuffled(using: &random) {
-                shuffled.record(stamp: e.stamp, entity: e.entity, parent: e.parent, position: e.position, isCreate: e.isCreate)
+                shuffled.record(stamp: e.stamp, entity: e.entity, parent: e.parent, position: e.position, isCreate: e.isCreate,
+                                parentCreated: e.parent.flatMap { created[$0] })
             }
             #expect(shuffled == inOrder, "seed \(seed)")
             #expect(shuffled.children == inOrder.children && shuffled.roots == inOrder.roots, "seed \(seed)")
         }
+    }
+
+    @Test("a create recorded before its parent exists is replayed when the parent's earlier-stamped create arrives")
+    func createBeforeItsParent() {
+        func id(_ n: UInt64) -> EntityID { EntityID(OperationID(replica: ReplicaID(5), counter: n)) }
+        func stamp(_ ms: UInt64) -> OperationStamp { OperationStamp(time: HybridTimestamp(milliseconds: ms, logical: 0), replica: ReplicaID(5)) }
+        let root = id(1), parent = id(2), child = id(3), other = id(4)
+        var tree = MoveTree()
+        tree.record(stamp: stamp(1), entity: root, parent: nil, position: Position(digits: [1]), isCreate: true)
+        tree.record(stamp: stamp(10), entity: other, parent: root, position: Position(digits: [2]), isCreate: true)
+        // The child (stamp 5) arrives first: its parent does not exist, so it does not apply yet.
+        tree.record(stamp: stamp(5), entity: child, parent: parent, position: Position(digits: [1]), isCreate: true)
+        #expect(tree.node(child) == nil)
+        // The parent's create (stamp 3) comes before the child's in stamp order: the child applies after all.
+        tree.record(stamp: stamp(3), entity: parent, parent: root, position: Position(digits: [1]), isCreate: true, parentCreated: stamp(1))
+        #expect(tree.node(child)?.parent == parent)
+        var inOrder = MoveTree()
+        for (s, e, p) in [(1, root, nil), (3, parent, root), (5, child, parent), (10, other, root)] as [(UInt64, EntityID, EntityID?)] {
+            inOrder.record(stamp: stamp(s), entity: e, parent: p, position: Position(digits: [e == other ? 2 : 1]), isCreate: true)
+        }
+        #expect(tree == inOrder)
     }
 
     @Test("merging two replicas' offline creates under shared parents needs no replay, and equals the in-order tree")

@@ -7,7 +7,7 @@ Usage: workloads.py [--runs N] [--scales 1,10,100] [--budget SECONDS]
                     [--trace PATH]
 
 The workloads are the ones Tandem runs in Sources/tandem-bench/PeerWorkloads.swift,
-with the same values from the same seeded generator (SplitMix64, as BenchRandom):
+with the same values from the same seeded generator (SplitMix64, as TandemModel's SeededRandom):
 
   W1  one replica creates a plan of 10,000 tasks with 6 fields each (a map of task
       maps, keyed "t1".."t10000"): time, encoded state raw and zlib-compressed.
@@ -58,7 +58,7 @@ W2_SEED = 10
 
 
 class SplitMix64:
-    """The same generator as BenchRandom in Sources/tandem-bench/ModelBenchmark.swift."""
+    """The same generator as SeededRandom in Sources/TandemModel/Support/SeededRandom.swift."""
 
     def __init__(self, seed):
         self.state = seed & MASK

@@ -33,49 +33,149 @@ struct MoveTree: Hashable, Sendable {
     /// is read far more often than it changes.
     private(set) var children: [EntityID: [EntityID]] = [:]
     private(set) var roots: Set<EntityID> = []
-    private(set) var log: [LogEntry] = []
+    /// The log in stamp order, in chunks of at most `chunkLimit` entries, so a
+    /// late entry shifts one chunk's tail, not the whole log's.
+    private var chunks: [[LogEntry]] = []
+    /// Entries in the log.
+    private(set) var logCount = 0
+    /// Stamps of the log entries that did not apply (skipped moves, creates
+    /// under a missing parent), ascending; usually empty.
+    private var skipped: [OperationStamp] = []
+
+    /// Entries per chunk before it splits (small in tests, to cross chunk edges).
+    let chunkLimit: Int
+
+    init(chunkLimit: Int = 1_024) {
+        self.chunkLimit = max(2, chunkLimit)
+    }
 
     /// Entries that had to be undone and redone, for diagnostics and benchmarks.
     /// Not part of equality: it depends on arrival order, the tree does not.
     private(set) var redoCount = 0
-    /// Late creates inserted without a replay (``createCommutes(_:withLaterFrom:)``); diagnostics too.
+    /// Late creates inserted without a replay (``createCommutes(_:parentCreated:)``); diagnostics too.
     private(set) var commutedCount = 0
 
-    static func == (lhs: MoveTree, rhs: MoveTree) -> Bool { lhs.nodes == rhs.nodes && lhs.log == rhs.log }
+    /// The log in stamp order.
+    var log: [LogEntry] { Array(chunks.joined()) }
+
+    /// The newest entry's stamp.
+    var lastStamp: OperationStamp? { chunks.last?.last?.stamp }
+
+    static func == (lhs: MoveTree, rhs: MoveTree) -> Bool {
+        lhs.logCount == rhs.logCount && lhs.nodes == rhs.nodes && lhs.chunks.joined().elementsEqual(rhs.chunks.joined())
+    }
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(nodes)
-        hasher.combine(log)
+        hasher.combine(logCount)
+        for entry in chunks.joined() { hasher.combine(entry) }
     }
 
-    mutating func record(stamp: OperationStamp, entity: EntityID, parent: EntityID?, position: Position, isCreate: Bool) {
+    /// Records a create or move and updates the tree.
+    /// - Parameter parentCreated: for a create, the stamp of the parent's own
+    ///   create when the caller knows it; it lets a late create skip the replay.
+    mutating func record(stamp: OperationStamp, entity: EntityID, parent: EntityID?, position: Position, isCreate: Bool,
+                         parentCreated: OperationStamp? = nil) {
         var entry = LogEntry(stamp: stamp, entity: entity, parent: parent, position: position, isCreate: isCreate)
-        guard let last = log.last, last.stamp > stamp else {
+        guard let last = lastStamp, last > stamp else {
             perform(&entry)
-            log.append(entry)
+            if !entry.applied { skipped.append(stamp) }
+            append(entry)
             return
         }
-        // Out of order: undo everything later, insert, redo.
-        var low = 0, high = log.count
-        while low < high {
-            let mid = (low + high) / 2
-            if log[mid].stamp < stamp { low = mid + 1 } else { high = mid }
-        }
-        if low < log.count, log[low].stamp == stamp { return }
-        if entry.isCreate, createCommutes(entry, withLaterFrom: low) {
+        let place = slot(for: stamp)
+        if place.offset < chunks[place.chunk].count, chunks[place.chunk][place.offset].stamp == stamp { return }
+        if entry.isCreate, createCommutes(entry, parentCreated: parentCreated) {
             perform(&entry)
-            log.insert(entry, at: low)
+            if !entry.applied { skipped.insert(stamp, at: Self.firstIndex(in: skipped, notBelow: stamp)) }
+            insert(entry, at: place)
             commutedCount += 1
             return
         }
-        for index in stride(from: log.count - 1, through: low, by: -1) { undo(log[index]) }
-        log.insert(entry, at: low)
-        for index in low..<log.count {
-            var redo = log[index]
-            perform(&redo)
-            log[index] = redo
+        // Out of order: undo everything later, insert, redo.
+        var undone = 0
+        for chunk in stride(from: chunks.count - 1, through: place.chunk, by: -1) {
+            let first = chunk == place.chunk ? place.offset : 0
+            for offset in stride(from: chunks[chunk].count - 1, through: first, by: -1) {
+                undo(chunks[chunk][offset])
+                undone += 1
+            }
         }
-        redoCount += log.count - low - 1
+        skipped.removeSubrange(Self.firstIndex(in: skipped, notBelow: stamp)...)
+        insert(entry, at: place)
+        var chunk = place.chunk, offset = place.offset
+        // The insertion may have split the chunk: find the entry again.
+        if offset >= chunks[chunk].count { offset -= chunks[chunk].count; chunk += 1 }
+        while chunk < chunks.count {
+            while offset < chunks[chunk].count {
+                var redo = chunks[chunk][offset]
+                perform(&redo)
+                if !redo.applied { skipped.append(redo.stamp) }
+                chunks[chunk][offset] = redo
+                offset += 1
+            }
+            chunk += 1
+            offset = 0
+        }
+        redoCount += undone
+    }
+
+    /// Where an entry stamped `stamp` belongs: the first entry not below it.
+    private func slot(for stamp: OperationStamp) -> (chunk: Int, offset: Int) {
+        var low = 0, high = chunks.count
+        while low < high {
+            let mid = (low + high) / 2
+            if chunks[mid].last!.stamp < stamp { low = mid + 1 } else { high = mid }
+        }
+        guard low < chunks.count else { return (chunks.count - 1, chunks.last!.count) }
+        let entries = chunks[low]
+        var first = 0, last = entries.count
+        while first < last {
+            let mid = (first + last) / 2
+            if entries[mid].stamp < stamp { first = mid + 1 } else { last = mid }
+        }
+        return (low, first)
+    }
+
+    private static func firstIndex(in stamps: [OperationStamp], notBelow stamp: OperationStamp) -> Int {
+        var low = 0, high = stamps.count
+        while low < high {
+            let mid = (low + high) / 2
+            if stamps[mid] < stamp { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    private mutating func append(_ entry: LogEntry) {
+        if chunks.isEmpty || chunks[chunks.count - 1].count >= chunkLimit {
+            var chunk: [LogEntry] = []
+            chunk.reserveCapacity(chunkLimit)
+            chunks.append(chunk)
+        }
+        chunks[chunks.count - 1].append(entry)
+        logCount += 1
+    }
+
+    private mutating func insert(_ entry: LogEntry, at place: (chunk: Int, offset: Int)) {
+        chunks[place.chunk].insert(entry, at: place.offset)
+        logCount += 1
+        if chunks[place.chunk].count > chunkLimit {
+            let half = chunks[place.chunk].count / 2
+            let tail = Array(chunks[place.chunk][half...])
+            chunks[place.chunk].removeSubrange(half...)
+            chunks.insert(tail, at: place.chunk + 1)
+        }
+    }
+
+    /// Rebuilds the log from entries already in stamp order (their outcomes kept).
+    private mutating func replaceLog(with entries: [LogEntry]) {
+        chunks = []
+        logCount = 0
+        skipped = []
+        for entry in entries {
+            append(entry)
+            if !entry.applied { skipped.append(entry.stamp) }
+        }
     }
 
     func node(_ id: EntityID) -> Node? { nodes[id] }
@@ -86,17 +186,15 @@ struct MoveTree: Hashable, Sendable {
     /// The replay would apply it when its parent exists at its place in the
     /// log, and a fresh leaf changes no later entry's outcome (no cycle check
     /// passes through a node without children). So it commutes when no later
-    /// entry names the new entity, and the parent was not created by a later
-    /// entry (it existed at the create's place exactly when it exists now).
-    /// Causally ordered creates (the usual case: two replicas' edits merging)
-    /// always pass; a create stamped before its own parent's falls back to the
-    /// replay, which skips it.
-    private func createCommutes(_ entry: LogEntry, withLaterFrom start: Int) -> Bool {
+    /// entry names the new entity (one that did would not have applied, and
+    /// every later entry applied), and the parent, if it exists, was created
+    /// before it. Causally ordered creates (two replicas' edits merging) pass;
+    /// a create stamped before its own parent's falls back to the replay.
+    private func createCommutes(_ entry: LogEntry, parentCreated: OperationStamp?) -> Bool {
         guard nodes[entry.entity] == nil else { return false }
-        for index in start..<log.count {
-            let later = log[index]
-            if later.entity == entry.entity || later.parent == entry.entity { return false }
-            if later.isCreate, let parent = entry.parent, later.entity == parent { return false }
+        if let lastSkipped = skipped.last, lastSkipped > entry.stamp { return false }
+        if let parent = entry.parent, nodes[parent] != nil {
+            guard let parentCreated, parentCreated < entry.stamp else { return false }
         }
         return true
     }
@@ -117,7 +215,7 @@ struct MoveTree: Hashable, Sendable {
             let kept = siblings.filter { !hidden.contains($0) }
             copy.children[parent] = kept.isEmpty ? nil : kept
         }
-        copy.log.removeAll { hidden.contains($0.entity) || $0.parent.map(hidden.contains) == true }
+        copy.replaceLog(with: log.filter { !hidden.contains($0.entity) && $0.parent.map(hidden.contains) != true })
         return copy
     }
 

@@ -134,7 +134,10 @@ public struct PlanDocument: Hashable, Sendable {
         case .create(let kind, let parent, let position):
             let id = EntityID(operation.id)
             entities[id] = EntityState(id: id, kind: kind, created: stamp, creator: operation.author)
-            tree.record(stamp: stamp, entity: id, parent: parent, position: position, isCreate: true)
+            // A late create may skip the tree's replay when its parent was created before it.
+            let late = tree.lastStamp.map { $0 > stamp } ?? false
+            let parentCreated = late ? parent.flatMap { entities.index(forKey: $0).map { entities.values[$0].created } } : nil
+            tree.record(stamp: stamp, entity: id, parent: parent, position: position, isCreate: true, parentCreated: parentCreated)
 
         case .set(let entity, let field, let value, _):
             let register = FieldRegister(value: value, stamp: stamp, operation: operation.id, author: operation.author)

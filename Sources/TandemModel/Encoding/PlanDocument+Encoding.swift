@@ -71,8 +71,9 @@ extension PlanDocument {
             }
         }
 
-        w.varint(tree.log.count)
-        for entry in tree.log {
+        let log = tree.log
+        w.varint(log.count)
+        for entry in log {
             w.varint(entry.stamp.time.rawValue)
             w.varint(entry.stamp.replica.rawValue)
             w.entityID(entry.entity)
