@@ -29,6 +29,8 @@ public final class PostgresServerStore: ServerAdminStore, Service, @unchecked Se
     let client: PostgresClient
     let logger: Logger
     private let lock = NIOLockedValueBox<[EntityID: Int64]>([:])
+    /// Pipelined commits, in order per plan (``queueCommit(plan:operations:)``).
+    private let commitQueues = PlanCommitQueues()
 
     /// The NOTIFY channel carrying "plan-id new-head".
     public static let notificationChannel = "tandem_plan_heads"
@@ -280,6 +282,12 @@ public final class PostgresServerStore: ServerAdminStore, Service, @unchecked Se
         try await transaction("commit to plan \(plan)") { connection in
             try await append(plan: plan, operations, connection)
         }
+    }
+
+    /// Commits to one plan from this instance run in the order they are queued;
+    /// other instances' commits may land between them (the results say so).
+    public func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit? {
+        commitQueues.enqueue(plan: plan) { try await self.commit(plan: plan, operations: operations) }
     }
 
     /// Appends inside the caller's transaction, assigning the next sequences

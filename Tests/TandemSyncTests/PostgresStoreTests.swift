@@ -32,6 +32,43 @@ struct PostgresStoreTests {
         try await PostgresTestDatabase.withStores { _, stores in try await ServerAdminStoreConformance.check(stores[0]) }
     }
 
+    @Test("queued commits (a pipelined connection's) land in queue order per plan; a failed one does not stop those queued behind it")
+    func queuedCommitsKeepTheirOrder() async throws {
+        try await PostgresTestDatabase.withStores { _, stores in
+            let store = stores[0]
+            let plan = try await PlanAdministration(store: store).createPlan(OnboardingPlan.Details(title: "Queue", customer: "Acme"))
+            let startHead = try await store.head(plan: plan.id)
+            var author = OnboardingPlan(replica: PlanReplica(replicaID: ReplicaID(4_242), document: try await store.loadDocument(plan: plan.id).document))
+            var batches: [[TandemModel.Operation]] = []
+            var phase = try author.addPhase(title: "p0")
+            for index in 0..<12 {
+                // Each batch names what the one before it created.
+                phase = try author.addPhase(title: "p\(index + 1)")
+                _ = try author.addTask(.init(title: "t\(index)"), in: phase)
+                batches.append(author.replica.takeOutbox())
+            }
+            let unknown = EntityID(OperationID(replica: ReplicaID(77), counter: 1))
+            var queued: [PendingCommit] = []
+            for (index, batch) in batches.enumerated() {
+                queued.append(try #require(store.queueCommit(plan: plan.id, operations: batch)))
+            }
+            // Two commits to a plan that does not exist: the first fails, the second still runs (and fails too).
+            let failing = [try #require(store.queueCommit(plan: unknown, operations: batches[0])),
+                           try #require(store.queueCommit(plan: unknown, operations: batches[1]))]
+            for pending in failing {
+                await #expect(throws: ServerStoreError.self) { try await pending.result() }
+            }
+            var heads: [UInt64] = []
+            for pending in queued { heads.append(try await pending.result().head) }
+            #expect(heads == heads.sorted() && Set(heads).count == heads.count)
+            let made = batches.flatMap { $0 }
+            #expect(heads.last == startHead + UInt64(made.count))
+            let log = try await store.operations(plan: plan.id, after: startHead, limit: made.count + 1)
+            #expect(log.map(\.operation.id) == made.map(\.id))
+            #expect(log.map(\.sequence) == Array(startHead + 1...startHead + UInt64(made.count)))
+        }
+    }
+
     @Test("two instances committing to one plan at once: gap-free sequences, each operation once, one order for every reader", arguments: [UInt64(7), 11])
     func concurrentCommits(seed: UInt64) async throws {
         try await PostgresTestDatabase.withStores(count: 2) { _, stores in

@@ -34,7 +34,7 @@ public final class Pending<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Records the result and wakes every waiter; only the first call counts.
-    func finish(_ result: Result<Value, any Error>) {
+    public func finish(_ result: Result<Value, any Error>) {
         let woken: [CheckedContinuation<Value, any Error>] = lock.withLock {
             guard outcome == nil else { return [] }
             outcome = result

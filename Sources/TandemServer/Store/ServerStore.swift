@@ -42,10 +42,11 @@ public protocol ServerStore: Sendable {
 
     /// Appends operations to a plan's log in one durable transaction.
     func commit(plan: EntityID, operations: [Operation]) async throws -> CommitResult
-    /// Queues a commit behind every commit queued before it and returns
-    /// without waiting for it to be durable, so the caller can prepare the
-    /// next batch meanwhile; nil when the store cannot fix a commit's order
-    /// before making it (the caller awaits ``commit(plan:operations:)``).
+    /// Queues a commit behind every commit to the same plan queued before it
+    /// (in this process) and returns without waiting for it to be durable, so
+    /// the caller can prepare the next batch meanwhile; nil when the store
+    /// cannot fix that order before committing (the caller awaits
+    /// ``commit(plan:operations:)``).
     func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit?
     /// Operations with sequence greater than `after`, in order, at most `limit`.
     func operations(plan: EntityID, after: UInt64, limit: Int) async throws -> [SequencedOperation]
@@ -175,7 +176,7 @@ public struct StoredSnapshot: Hashable, Sendable {
 }
 
 extension ServerStore {
-    /// Stores that commit concurrently (PostgreSQL: several connections) cannot fix the order up front.
+    /// A store that cannot fix the order of its commits up front commits in place.
     public func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit? { nil }
 
     /// The plan's document at its head: the newest snapshot plus the log after it.
