@@ -98,7 +98,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "tandem-bench", dependencies: [
-            "TandemModel", "TandemStore", "TandemReports", "CZlib", "TandemServer", "TandemSync", "TandemWire", "TandemTesting", "TandemPostgres",
+            "TandemModel", "TandemStore", "TandemReports", "CZlib", "CSQLite", "TandemServer", "TandemSync", "TandemWire", "TandemTesting", "TandemPostgres",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

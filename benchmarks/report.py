@@ -427,9 +427,10 @@ class Report:
                 rows.append([format(r["operations"], ","), r["runs"], "%s ops/s" % format(int(r["opsPerSecond"]), ","),
                              "%s ops/s" % format(int(r["storeOnlyOpsPerSecond"]), ","),
                              "%.2f×" % (r["opsPerSecond"] / r["storeOnlyOpsPerSecond"]) if r["storeOnlyOpsPerSecond"] else "—",
-                             "%s ops/CPU-s" % format(int(r["operations"] / r["cpuSeconds"]), ",") if r["cpuSeconds"] else "—"])
+                             "%s ops/CPU-s" % format(int(r["operations"] / r["cpuSeconds"]), ",") if r["cpuSeconds"] else "—",
+                             "%.1f B" % r["storeBytesPerOperation"] if r.get("storeBytesPerOperation") else "—"])
             self.table(["operations", "runs", "ingest, one client", "baseline: the store alone", "ingest ÷ baseline",
-                        "client + server CPU"], rows)
+                        "client + server CPU", "store on disk per operation"], rows)
             par = sync.get("parallelIngest")
             if par:
                 self.out("Many small pushes: %d clients on %d plans at once, %s operations in all in batches of %d:"
@@ -442,7 +443,11 @@ class Report:
                      " timed from the first push to the last ACK. The *baseline*, measured in the same run, commits the"
                      " same batches straight into a fresh store (`SQLiteServerStore.commit`, durable, no network,"
                      " validation or publishing): the ratio is what the protocol, validation and the in-memory plan"
-                     " cost on top of SQLite.")
+                     " cost on top of SQLite. *Store on disk* is that store's database (its pages, those still in the"
+                     " write-ahead log included) divided by the operations: the row with its encoded operation, the"
+                     " duplicate-catching index and B-tree slack; the log keeps every operation (it is the plan's history) and grows"
+                     " with edits only, never with replicas that stay offline (their position is one number); only"
+                     " `compact` shrinks it.")
             self.out()
             rows = []
             catch = sync.get("catchUp", [])

@@ -1,4 +1,5 @@
 import Dispatch
+import CSQLite
 import Foundation
 import Logging
 import TandemModel
@@ -84,7 +85,7 @@ struct SyncBenchmark {
     /// store of its own (the baseline: what the server adds to SQLite), then times fresh clients
     /// catching up.
     mutating func ingestAndCatchUp(size: Int, runs: Int, catchUp: Bool = true) async throws {
-        var rates: [Double] = [], baseline: [Double] = [], syncTimes: [Double] = [], cpuTimes: [Double] = []
+        var rates: [Double] = [], baseline: [Double] = [], syncTimes: [Double] = [], cpuTimes: [Double] = [], storeBytes: [Double] = []
         var catchUps: [String: [Double]] = [:]
         var made = 0
         for _ in 0..<runs {
@@ -110,7 +111,9 @@ struct SyncBenchmark {
                 rates.append(Double(report.acknowledged) / (lastAck.value - start).seconds)
                 syncTimes.append((ContinuousClock.now - start).seconds)
                 cpuTimes.append(lastAckCPU.value - cpuBefore)
-                baseline.append(try await Self.storeOnlyRate(operations))
+                let stored = try await Self.storeOnlyRate(operations)
+                baseline.append(stored.opsPerSecond)
+                storeBytes.append(stored.bytesPerOperation)
 
                 // Catch-up of a fresh client: into a SQLite store (full history), into memory, and from a snapshot.
                 for (label, makeReplica) in Self.freshReplicas(endpoint: endpoint) where catchUp {
@@ -123,12 +126,13 @@ struct SyncBenchmark {
             }
         }
         let row = SyncResults.Ingest(operations: made, runs: runs, opsPerSecond: median(rates), minimum: rates.min()!,
-                                     storeOnlyOpsPerSecond: median(baseline), cpuSeconds: median(cpuTimes), wholeSyncSeconds: median(syncTimes))
+                                     storeOnlyOpsPerSecond: median(baseline), cpuSeconds: median(cpuTimes), wholeSyncSeconds: median(syncTimes),
+                                     storeBytesPerOperation: median(storeBytes))
         results.ingest.append(row)
         results.catchUp.append(SyncResults.CatchUp(operations: made, runs: runs, sqliteSeconds: median(catchUps[Self.replicaLabels[0]] ?? []),
                                                    memorySeconds: median(catchUps[Self.replicaLabels[1]] ?? []),
                                                    snapshotSeconds: median(catchUps[Self.replicaLabels[2]] ?? [])))
-        print("sync: ingest, one client, \(made) operations in batches of 5,000 (window 4), durable: median \(Int(row.opsPerSecond)) ops/s (min \(Int(row.minimum)), \(runs) runs; target ≥ 200,000); the store alone, same batches: \(Int(row.storeOnlyOpsPerSecond)) ops/s")
+        print("sync: ingest, one client, \(made) operations in batches of 5,000 (window 4), durable: median \(Int(row.opsPerSecond)) ops/s (min \(Int(row.minimum)), \(runs) runs; target ≥ 200,000); the store alone, same batches: \(Int(row.storeOnlyOpsPerSecond)) ops/s, \(format(row.storeBytesPerOperation ?? 0)) bytes on disk per operation")
         print("sync: ingest CPU time (client and server together, all threads) to the last ACK: median \(ms(row.cpuSeconds)), i.e. \(Int(Double(made) / row.cpuSeconds)) ops per CPU-second; the whole 'sync' (push, catch-up, digests): \(ms(row.wholeSyncSeconds))")
         for label in Self.replicaLabels {
             print("sync: catch-up of a fresh client joining a \(made)-operation plan, \(label): median \(ms(median(catchUps[label] ?? []))) (\(runs) runs; target < 2 s at 100,000)")
@@ -172,7 +176,9 @@ struct SyncBenchmark {
     }
 
     /// The same batches committed straight into a fresh store: no network, no validation, no publishing.
-    static func storeOnlyRate(_ operations: [Operation]) async throws -> Double {
+    /// The baseline: the same batches committed straight into a fresh store. Also
+    /// what the log costs on disk: the database's pages per operation afterwards.
+    static func storeOnlyRate(_ operations: [Operation]) async throws -> (opsPerSecond: Double, bytesPerOperation: Double) {
         let directory = NSTemporaryDirectory() + "tandem-bench-store-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try SQLiteServerStore(directory: directory)
@@ -181,7 +187,21 @@ struct SyncBenchmark {
         for offset in stride(from: 0, to: operations.count, by: 5_000) {
             _ = try await store.commit(plan: plan.id, operations: Array(operations[offset..<min(offset + 5_000, operations.count)]))
         }
-        return Double(operations.count) / (ContinuousClock.now - start).seconds
+        let rate = Double(operations.count) / (ContinuousClock.now - start).seconds
+        // The database's logical size (its pages, those still in the write-ahead log included):
+        // the WAL file itself is a reusable buffer, not data.
+        var db: OpaquePointer?
+        var bytes: Int64 = 0
+        if sqlite3_open(directory + "/" + SQLiteServerStore.databaseFileName, &db) == SQLITE_OK {
+            var statement: OpaquePointer?
+            if sqlite3_prepare_v2(db, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", -1, &statement, nil) == SQLITE_OK,
+               sqlite3_step(statement) == SQLITE_ROW {
+                bytes = sqlite3_column_int64(statement, 0)
+            }
+            sqlite3_finalize(statement)
+        }
+        sqlite3_close(db)
+        return (rate, Double(bytes) / Double(operations.count))
     }
 
     // MARK: Latency

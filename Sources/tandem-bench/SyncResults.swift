@@ -14,6 +14,8 @@ struct SyncResults: Codable {
         /// Client and server CPU (one process) to the last ACK.
         var cpuSeconds: Double
         var wholeSyncSeconds: Double
+        /// The baseline store's database pages per operation after the commits.
+        var storeBytesPerOperation: Double?
     }
 
     struct ParallelIngest: Codable {
