@@ -81,29 +81,14 @@ struct ScaleOutBenchmark {
         try await withInstances(setup) { store, ports in
             let admin = PlanAdministration(store: store)
             let shared = try await admin.createPlan(.init(title: "Ingest", customer: "Acme"))
-            var pushers: [(SyncClient, Int)] = []
+            var pushers: [SyncClient] = []
             for port in ports {
                 let plan = planEach ? try await admin.createPlan(.init(title: "Ingest \(port)", customer: "Acme")) : shared
-                let (member, token) = try await admin.addMember(plan: plan.id, name: "Pusher \(port)", side: .internal, role: nil)
-                let endpoint = SyncEndpoint(host: "127.0.0.1", port: port)
-                let replica = InMemorySyncReplica(author: member.member, supportsSnapshots: false)
-                _ = try await SyncClient(endpoint: endpoint, token: token, replica: replica, logger: logger).syncOnce()
-                let made = replica.edit { plan in SyncBenchmark.makeOperations(in: &plan, tasks: (Self.operations / ports.count - 40) / 4) }
-                let options = SyncOptions(batchSize: 1_000, window: 4, responseTimeout: .seconds(120))
-                pushers.append((SyncClient(endpoint: endpoint, token: token, replica: replica, options: options, logger: logger), made))
+                pushers.append(try await SyncBenchmark.pusher(into: plan.id, admin: admin, endpoint: SyncEndpoint(host: "127.0.0.1", port: port),
+                                                              name: "Pusher \(port)", operations: Self.operations / ports.count, batchSize: 1_000,
+                                                              logger: logger).client)
             }
-            // Timed to the last acknowledgement (durable), not to the end of each client's catch-up of the other's operations.
-            let lastAck = LockedBox(ContinuousClock.now)
-            let start = ContinuousClock.now
-            let acknowledged = try await withThrowingTaskGroup(of: Int.self) { tasks in
-                for (client, _) in pushers {
-                    tasks.addTask {
-                        try await client.syncOnce { event in if case .acknowledged = event { lastAck.mutate { $0 = .now } } }.acknowledged
-                    }
-                }
-                return try await tasks.reduce(0, +)
-            }
-            return Double(acknowledged) / (lastAck.value - start).seconds
+            return try await SyncBenchmark.pushTogether(pushers)
         }
     }
 

@@ -148,35 +148,49 @@ struct SyncBenchmark {
             try await withServer { server, store, port in
                 let admin = PlanAdministration(store: store)
                 let endpoint = SyncEndpoint(host: "127.0.0.1", port: port)
-                var pushers: [(SyncClient, InMemorySyncReplica)] = []
+                var pushers: [SyncClient] = []
                 for index in 0..<clients {
                     let plan = try await admin.createPlan(.init(title: "Plan \(index)", customer: "Acme"))
-                    let (member, token) = try await admin.addMember(plan: plan.id, name: "Pusher", side: .internal, role: nil)
-                    let replica = InMemorySyncReplica(author: member.member, supportsSnapshots: false)
-                    _ = try await SyncClient(endpoint: endpoint, token: token, replica: replica, logger: logger).syncOnce()
-                    _ = replica.edit { plan in Self.makeOperations(in: &plan, tasks: (each - 40) / 4) }
-                    let options = SyncOptions(batchSize: 500, window: 4, responseTimeout: .seconds(120))
-                    pushers.append((SyncClient(endpoint: endpoint, token: token, replica: replica, options: options, logger: logger), replica))
+                    pushers.append(try await Self.pusher(into: plan.id, admin: admin, endpoint: endpoint, name: "Pusher", operations: each,
+                                                         batchSize: 500, logger: logger).client)
                 }
-                let lastAck = LockedBox(ContinuousClock.now)
-                let start = ContinuousClock.now
-                let acknowledged = try await withThrowingTaskGroup(of: Int.self) { group in
-                    for (client, _) in pushers {
-                        group.addTask {
-                            try await client.syncOnce { event in if case .acknowledged = event { lastAck.mutate { $0 = max($0, .now) } } }.acknowledged
-                        }
-                    }
-                    return try await group.reduce(0, +)
-                }
-                rates.append(Double(acknowledged) / (lastAck.value - start).seconds)
+                rates.append(try await Self.pushTogether(pushers))
             }
         }
         results.parallelIngest = SyncResults.ParallelIngest(clients: clients, operations: total, batch: 500, runs: runs, opsPerSecond: median(rates))
         print("sync: ingest, \(clients) clients on \(clients) plans at once, \(total) operations in all in batches of 500, durable: median \(Int(median(rates))) ops/s (\(runs) runs)")
     }
 
-    /// The same batches committed straight into a fresh store: no network, no validation, no publishing.
-    /// The baseline: the same batches committed straight into a fresh store. Also
+    /// A member of `plan` whose replica holds the plan and about `operations` new ones of
+    /// the benchmark's workload, with a client to push them in batches of `batchSize`.
+    static func pusher(into plan: EntityID, admin: PlanAdministration, endpoint: SyncEndpoint, name: String, operations: Int,
+                       batchSize: Int, logger: Logger) async throws -> (client: SyncClient, made: Int) {
+        let (member, token) = try await admin.addMember(plan: plan, name: name, side: .internal, role: nil)
+        let replica = InMemorySyncReplica(author: member.member, supportsSnapshots: false)
+        _ = try await SyncClient(endpoint: endpoint, token: token, replica: replica, logger: logger).syncOnce()
+        let made = replica.edit { plan in makeOperations(in: &plan, tasks: (operations - 40) / 4) }
+        let options = SyncOptions(batchSize: batchSize, window: 4, responseTimeout: .seconds(120))
+        return (SyncClient(endpoint: endpoint, token: token, replica: replica, options: options, logger: logger), made)
+    }
+
+    /// Runs every client's sync at once: operations acknowledged per second, timed to the
+    /// last (durable) acknowledgement, not to the end of each client's catch-up of the others'.
+    static func pushTogether(_ clients: [SyncClient]) async throws -> Double {
+        let lastAck = LockedBox(ContinuousClock.now)
+        let start = ContinuousClock.now
+        let acknowledged = try await withThrowingTaskGroup(of: Int.self) { group in
+            for client in clients {
+                group.addTask {
+                    try await client.syncOnce { event in if case .acknowledged = event { lastAck.mutate { $0 = max($0, .now) } } }.acknowledged
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return Double(acknowledged) / (lastAck.value - start).seconds
+    }
+
+    /// The baseline: the same batches committed straight into a fresh store (no network,
+    /// no validation, no publishing). Also
     /// what the log costs on disk: the database's pages per operation afterwards.
     static func storeOnlyRate(_ operations: [Operation]) async throws -> (opsPerSecond: Double, bytesPerOperation: Double) {
         let directory = NSTemporaryDirectory() + "tandem-bench-store-\(UUID().uuidString)"
