@@ -286,7 +286,7 @@ public final class PostgresServerStore: ServerAdminStore, Service, @unchecked Se
 
     /// Commits to one plan from this instance run in the order they are queued;
     /// other instances' commits may land between them (the results say so).
-    public func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit? {
+    public func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit {
         commitQueues.enqueue(plan: plan) { try await self.commit(plan: plan, operations: operations) }
     }
 

@@ -31,9 +31,9 @@ struct GroupCommitTests {
         let unknown = EntityID(OperationID(replica: ReplicaID(99), counter: 1))
         let group = GroupCommit()
         // The first request asks for a drain; the test runs it by hand once all three wait.
-        async let a = group.commit(plan: first, operations: Self.operations(1...3, replica: 7, on: first)) {}
-        async let b = group.commit(plan: unknown, operations: Self.operations(1...2, replica: 8, on: unknown)) {}
-        async let c = group.commit(plan: second, operations: Self.operations(1...2, replica: 9, on: second)) {}
+        async let a = group.queue(plan: first, operations: Self.operations(1...3, replica: 7, on: first)) {}.result()
+        async let b = group.queue(plan: unknown, operations: Self.operations(1...2, replica: 8, on: unknown)) {}.result()
+        async let c = group.queue(plan: second, operations: Self.operations(1...2, replica: 9, on: second)) {}.result()
         while group.queued < 3 { try await Task.sleep(for: .milliseconds(1)) }
         store.writeQueue.sync { group.drain(store.writer) { try store.append(plan: $0, $1, $2) } }
 

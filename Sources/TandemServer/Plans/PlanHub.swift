@@ -95,13 +95,6 @@ public final class PlanHub: @unchecked Sendable {
         var stored: Int
     }
 
-    /// Validates, durably commits and publishes a member's batch.
-    func ingest(_ operations: [Operation], member: MemberRecord, replica: ReplicaID, limits: WireLimits, policy: any WritePolicy,
-                nowMilliseconds: UInt64) async throws -> IngestResult {
-        try await queueIngest(operations, member: member, replica: replica, limits: limits, policy: policy,
-                              nowMilliseconds: nowMilliseconds).result()
-    }
-
     /// A batch validated and queued for commit, waiting to be durable and published.
     private struct QueuedBatch: Sendable {
         var accepted: [(index: Int, operation: Operation)]
@@ -124,14 +117,7 @@ public final class PlanHub: @unchecked Sendable {
             var refusals: [Refusal] = []
             let accepted = validate(operations, member: member, replica: replica, limits: limits, policy: policy,
                                     nowMilliseconds: nowMilliseconds, refusals: &refusals)
-            let batch = accepted.map(\.operation)
-            let commit: PendingCommit
-            if let queued = store.queueCommit(plan: plan.id, operations: batch) {
-                commit = queued
-            } else {
-                do { commit = PendingCommit(finished: .success(try await store.commit(plan: plan.id, operations: batch))) }
-                catch { commit = PendingCommit(finished: .failure(error)) }
-            }
+            let commit = store.queueCommit(plan: plan.id, operations: accepted.map(\.operation))
             return QueuedBatch(accepted: accepted, refusals: refusals, commit: commit, turn: turns.take())
         }
         let outcome = Pending<IngestResult>()

@@ -36,14 +36,10 @@ final class GroupCommit: @unchecked Sendable {
     /// Transactions made so far and the commit requests they held.
     var statistics: (groups: Int, requests: Int) { lock.withLock { (groups, requests) } }
 
-    /// Queues a commit. `schedule` is called when no drain is queued yet; it
-    /// must run `drain` on the writer's serial queue.
-    func commit(plan: EntityID, operations: [Operation], schedule: @escaping @Sendable () -> Void) async throws -> CommitResult {
-        try await queue(plan: plan, operations: operations, schedule: schedule).result()
-    }
-
     /// Queues a commit behind every one queued before it and returns at once;
     /// the result arrives once the transaction holding it is durable.
+    /// `schedule` is called when no drain is queued yet; it must run `drain`
+    /// on the writer's serial queue.
     func queue(plan: EntityID, operations: [Operation], schedule: @escaping @Sendable () -> Void) -> PendingCommit {
         let request = Request(plan: plan, operations: operations, pending: PendingCommit())
         let first: Bool = lock.withLock {

@@ -13,11 +13,6 @@ public final class Pending<Value: Sendable>: @unchecked Sendable {
 
     public init() {}
 
-    /// A result already known (stores that commit before returning).
-    public init(finished outcome: Result<Value, any Error>) {
-        self.outcome = outcome
-    }
-
     /// Whether the result has arrived.
     public var isFinished: Bool { lock.withLock { outcome != nil } }
 
@@ -34,7 +29,7 @@ public final class Pending<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Records the result and wakes every waiter; only the first call counts.
-    public func finish(_ result: Result<Value, any Error>) {
+    func finish(_ result: Result<Value, any Error>) {
         let woken: [CheckedContinuation<Value, any Error>] = lock.withLock {
             guard outcome == nil else { return [] }
             outcome = result

@@ -1,16 +1,18 @@
-import NIOConcurrencyHelpers
 import TandemModel
-import TandemServer
 
-/// This instance's commits to each plan, run one at a time in the order they
-/// were queued (``PostgresServerStore/queueCommit(plan:operations:)``).
+/// A process's commits to each plan, run one at a time in the order they were
+/// queued: ``ServerStore/queueCommit(plan:operations:)`` for a store whose
+/// commits cannot be ordered up front (PostgreSQL, written by several
+/// instances). The SQLite store orders its own (``GroupCommit``).
 ///
-/// The order of one plan's commits from this instance is what a pipelined
+/// The order of one plan's commits from this process is what a pipelined
 /// connection needs fixed (its next batch may name what this one creates);
-/// other instances' commits still interleave, and the plan's hub catches up
-/// with them by the head each commit reports. Different plans commit
-/// concurrently, as before.
-final class PlanCommitQueues: Sendable {
+/// other processes' commits may still land between them, and the plan's hub
+/// catches up with them by the head each commit reports. Different plans
+/// commit concurrently.
+///
+/// `@unchecked Sendable`: `queues` is only touched under `lock`.
+public final class PlanCommitQueues: @unchecked Sendable {
     private struct Job: Sendable {
         let run: @Sendable () async throws -> CommitResult
         let pending: PendingCommit
@@ -21,12 +23,15 @@ final class PlanCommitQueues: Sendable {
         var draining = false
     }
 
-    private let queues = NIOLockedValueBox<[EntityID: Queue]>([:])
+    private let lock = NSLockLite()
+    private var queues: [EntityID: Queue] = [:]
 
-    /// Queues `run` behind the plan's earlier commits and returns at once.
-    func enqueue(plan: EntityID, _ run: @escaping @Sendable () async throws -> CommitResult) -> PendingCommit {
+    public init() {}
+
+    /// Queues `run` (the commit itself) behind the plan's earlier commits and returns at once.
+    public func enqueue(plan: EntityID, _ run: @escaping @Sendable () async throws -> CommitResult) -> PendingCommit {
         let job = Job(run: run, pending: PendingCommit())
-        let start: Bool = queues.withLockedValue { queues in
+        let start: Bool = lock.withLock {
             queues[plan, default: Queue()].jobs.append(job)
             defer { queues[plan]!.draining = true }
             return !queues[plan]!.draining
@@ -43,7 +48,7 @@ final class PlanCommitQueues: Sendable {
 
     /// The plan's next job; when none is left, the queue is dropped (a later commit starts a new drain).
     private func next(_ plan: EntityID) -> Job? {
-        queues.withLockedValue { queues in
+        lock.withLock {
             guard var queue = queues[plan], !queue.jobs.isEmpty else {
                 queues[plan] = nil
                 return nil

@@ -241,16 +241,12 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     // MARK: The log
 
     public func commit(plan: EntityID, operations: [Operation]) async throws -> CommitResult {
-        try await queued(plan: plan, operations: operations).result()
+        try await queueCommit(plan: plan, operations: operations).result()
     }
 
     /// Commits are made in the order they are queued (one writer, one queue),
     /// so the order is fixed here, before the commit is durable.
-    public func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit? {
-        queued(plan: plan, operations: operations)
-    }
-
-    private func queued(plan: EntityID, operations: [Operation]) -> PendingCommit {
+    public func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit {
         groupCommit.queue(plan: plan, operations: operations) {
             self.writeQueue.async { self.groupCommit.drain(self.writer) { try self.append(plan: $0, $1, $2) } }
         }

@@ -44,10 +44,9 @@ public protocol ServerStore: Sendable {
     func commit(plan: EntityID, operations: [Operation]) async throws -> CommitResult
     /// Queues a commit behind every commit to the same plan queued before it
     /// (in this process) and returns without waiting for it to be durable, so
-    /// the caller can prepare the next batch meanwhile; nil when the store
-    /// cannot fix that order before committing (the caller awaits
-    /// ``commit(plan:operations:)``).
-    func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit?
+    /// the caller can prepare the next batch meanwhile. A store that cannot
+    /// order its commits up front runs them through ``PlanCommitQueues``.
+    func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit
     /// Operations with sequence greater than `after`, in order, at most `limit`.
     func operations(plan: EntityID, after: UInt64, limit: Int) async throws -> [SequencedOperation]
     func head(plan: EntityID) async throws -> UInt64
@@ -176,9 +175,6 @@ public struct StoredSnapshot: Hashable, Sendable {
 }
 
 extension ServerStore {
-    /// A store that cannot fix the order of its commits up front commits in place.
-    public func queueCommit(plan: EntityID, operations: [Operation]) -> PendingCommit? { nil }
-
     /// The plan's document at its head: the newest snapshot plus the log after it.
     public func loadDocument(plan: EntityID) async throws -> (document: PlanDocument, head: UInt64) {
         var document = PlanDocument()
